@@ -1,0 +1,83 @@
+"""The `formgen` command: a thin Chinese shell over the library API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .i18n import install as _install_chinese
+
+_install_chinese()
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]...",
+             help="formgen：由 YAML 申报文件生成《项目支出绩效目标申报表》（Word 与 Excel）。")
+@click.version_option(__version__, "-V", "--version", prog_name="formgen")
+@click.option("--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈（供开发人员排查）。")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    ctx.obj = {"debug": debug}
+
+
+@cli.command("build", context_settings=CONTEXT, options_metavar="[选项]",
+             short_help="生成申报表（Word 与 Excel）。",
+             help="生成申报表。不带参数时，把 declarations/ 下所有 .yaml 申报文件生成到 output/，"
+                  "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]...")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="输出文件夹。")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
+              help="生成的格式：docx（Word）、xlsx（Excel）或 all（两者）。")
+def build_command(paths: tuple[Path, ...], output: Path, fmt: str) -> None:
+    from .build import FORMATS, build
+
+    if not paths:
+        default = Path("declarations")
+        if not default.is_dir():
+            raise click.UsageError("当前文件夹下没有 declarations/ 文件夹；请在项目根目录运行，或指定申报文件/文件夹。")
+        paths = (default,)
+    formats = FORMATS if fmt == "all" else (fmt,)
+    results = build(paths, output, formats)
+    if not results:
+        click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
+        sys.exit(1)
+    failed = 0
+    for result in results:
+        if result.ok:
+            click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
+        else:
+            failed += 1
+            for problem in result.problems:
+                click.echo(problem.format(), err=True)
+            click.echo(f"未生成：{result.source}（见上方错误）", err=True)
+    built = len(results) - failed
+    files = sum(len(r.outputs) for r in results)
+    click.echo(f"完成：共 {len(results)} 份申报，成功 {built} 份（{files} 个文件），失败 {failed} 份。")
+    if failed:
+        sys.exit(1)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="formgen", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("已中断。已写完的文件完好，未写完的文件没有留下。", err=True)
+        sys.exit(130)
+    except Exception as exc:  # never a traceback for users unless asked
+        if debug:
+            raise
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}\n  提示：加 --debug 重新运行可看到详细信息，"
+                   "请把它连同申报文件一起报告给维护人员。", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,456 @@
+"""YAML declaration → typed Declaration, with a Chinese message for every mistake.
+
+We compose the YAML into nodes (libyaml when available, for speed) and build the
+model ourselves instead of using yaml.safe_load, because only the nodes carry
+line and column, and because safe_load silently keeps the last of two duplicate
+keys. Scalars are read from their source text, so `12.50` and `1.0` stay as typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import DeclarationError, Problem
+from .model import Block, Declaration, Funds, Group, Line, Side
+
+try:  # libyaml: several times faster than the pure-Python parser
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+# Keys of the declaration, in the order the form shows them.
+TOP_KEYS = ("年度", "项目名称", "主管部门", "实施单位", "项目属性", "项目期",
+            "项目资金", "总体目标", "绩效指标", "标签")
+TOP_REQUIRED = ("年度", "项目名称", "实施单位", "总体目标", "绩效指标")
+FUND_SIDES = ("中期", "年度")
+FUND_KEYS = ("资金总额", "财政拨款", "其他资金")
+GOAL_KEYS = ("中期年度", "中期目标", "年度目标")
+BLOCK_KEYS = ("年度二级指标", "指标")
+LINE_KEYS = ("三级指标", "中期三级指标", "中期指标值", "年度三级指标", "年度指标值")
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SPAN_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?\s*$")
+
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“: ”（英文冒号加空格）",
+     "如果文字本身含有英文冒号，请把整段文字用引号括起来；若是缩进错了，请对齐上一行的键"),
+    ("could not find expected ':'", "缺少英文冒号“:”",
+     "键和值之间要用英文冒号加一个空格分开，例如“项目名称: 某某经费”"),
+    ("cannot start any token", "这里有不能作为开头的字符（如 Tab、@、`）",
+     "缩进请只用空格，不要用 Tab；以 @ 或 ` 开头的文字请用引号括起来"),
+    ("did not find expected key", "缩进不一致",
+     "同一层的键必须左对齐；列表项“- ”之后的内容也要对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致",
+     "同一列表的每一项“- ”必须左对齐"),
+    ("found unexpected end of stream", "引号或括号没有配对", "检查这段文字的引号是否成对"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”不合法",
+     "双引号里的“\\”要写成“\\\\”，或改用单引号"),
+    ("expected a single document", "一个文件里只能有一份申报", "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件"),
+    ("found undefined alias", "用了未定义的别名（*）", "申报文件不支持锚点与别名（& 和 *），请把内容直接写出来"),
+    ("expected <block end>", "缩进不一致", "同一层的键必须左对齐"),
+    ("found duplicate anchor", "锚点（&）重复", "申报文件不支持锚点与别名（& 和 *）"),
+)
+
+
+def load(path: str | Path, *, label_ids: frozenset[str] | None = None) -> Declaration:
+    """Load and validate one declaration file; raise DeclarationError listing every problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeclarationError([Problem(str(path), None, None, f"无法读取文件：{exc.strerror}",
+                                        "检查文件是否存在、是否有读取权限")]) from None
+    return loads(data, str(path), label_ids=label_ids)
+
+
+def loads(data: bytes | str, source: str = "<输入>", *,
+          label_ids: frozenset[str] | None = None) -> Declaration:
+    """Load a declaration from bytes (or already decoded text)."""
+    text = decode(data, source) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    root = _compose(text, source)
+    if label_ids is None:
+        from .template import default_template
+
+        label_ids = frozenset(default_template().labels)
+    return _Builder(source, label_ids).declaration(root)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 with or without BOM; anything else is refused with a way out, never guessed."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DeclarationError([Problem(source, 1, 1, "文件是 UTF-16 编码，formgen 只读 UTF-8",
+                                        "用记事本打开后“另存为”，编码选“UTF-8”，再重新运行")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        try:
+            data.decode("gb18030")
+            guess = "看起来是 GBK/GB2312 编码（记事本中叫“ANSI”）。"
+        except UnicodeDecodeError:
+            guess = ""
+        raise DeclarationError([Problem(
+            source, line, column,
+            f"文件不是 UTF-8 编码：第 {line} 行第 {column} 列的字节 0x{data[exc.start]:02X} 无法按 UTF-8 读取",
+            guess + "请用记事本打开后“另存为”，编码选“UTF-8”，再重新运行；formgen 不会猜测编码，以免输出乱码")]) from None
+
+
+def _compose(text: str, source: str) -> Node:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or ""
+        message, hint = "YAML 格式错误", "检查这一行的缩进、冒号和引号"
+        for needle, msg, tip in _YAML_PROBLEMS:
+            if needle in problem:
+                message, hint = msg, tip
+                break
+        else:
+            message += f"（解析器原文：{problem}）"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise DeclarationError([Problem(source, line, column, message, hint)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise DeclarationError([Problem(
+            source, line, column, f"文件含有不能写入表格的控制字符 U+{ord(char):04X}",
+            "这类不可见字符常随复制粘贴带入；删除该位置的字符后重试")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
+        raise DeclarationError([Problem(source, None, None, f"YAML 格式错误：{exc}",
+                                        "检查文件的缩进、冒号和引号")]) from None
+    if root is None:
+        raise DeclarationError([Problem(source, 1, 1, "文件是空的",
+                                        "参照 README 中的示例写出一份申报")])
+    return root
+
+
+def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(key.strip(" :：\u3000"), allowed, n=1, cutoff=0.3)
+    if close:
+        return f"是否应为“{close[0]}”？可用的键：{'、'.join(allowed)}"
+    return f"可用的键：{'、'.join(allowed)}"
+
+
+class _Builder:
+    """Walks the composed nodes once, collecting every problem before raising."""
+
+    def __init__(self, source: str, label_ids: frozenset[str]):
+        self.source = source
+        self.label_ids = label_ids
+        self.problems: list[Problem] = []
+        self.positions: dict[str, tuple[int, int]] = {}
+        self._seen: set[int] = set()
+
+    # -- reporting ---------------------------------------------------------
+
+    def error(self, node: Node | None, message: str, hint: str = "", field: str = "") -> None:
+        line = column = None
+        if node is not None:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(self.source, line, column, message, hint, field))
+
+    def _check_node(self, node: Node, field: str) -> bool:
+        """Refuse aliases and explicit tags: declarations are plain data."""
+        if id(node) in self._seen:
+            self.error(node, "申报文件不支持锚点与别名（& 和 *）",
+                       "把要重复的内容直接再写一遍", field)
+            return False
+        self._seen.add(id(node))
+        tag = node.tag
+        if isinstance(node, ScalarNode) and tag not in _SCALAR_TAGS or (
+            isinstance(node, MappingNode) and tag != _STD + "map"
+            or isinstance(node, SequenceNode) and tag != _STD + "seq"
+        ):
+            self.error(node, f"不支持的 YAML 标签“{tag}”",
+                       "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签", field)
+            return False
+        self.positions[field] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return True
+
+    # -- node kinds ----------------------------------------------------------
+
+    def mapping(self, node: Node, field: str, allowed: tuple[str, ...] | None = None,
+                required: tuple[str, ...] = ()) -> dict[str, tuple[Node, Node]] | None:
+        """A mapping's entries by key text; duplicates and unknown keys are problems."""
+        if not self._check_node(node, field):
+            return None
+        if not isinstance(node, MappingNode):
+            hint = "这里应写成若干行“键: 值”"
+            if isinstance(node, ScalarNode) and "：" in node.value:
+                hint += "；注意键后面要用英文冒号“:”加空格，不能用中文冒号“：”"
+            self.error(node, f"“{field or '文件'}”应为若干“键: 值”", hint, field)
+            return None
+        entries: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, "键必须是一段文字", "检查这一行的缩进和冒号", field)
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self.error(key_node, f"不支持的 YAML 标签“{key_node.tag}”",
+                           "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签", field)
+                continue
+            key = key_node.value
+            sub = f"{field}.{key}" if field else key
+            if key in entries:
+                first = entries[key][0].start_mark.line + 1
+                self.error(key_node, f"键“{key}”重复出现（第一次在第 {first} 行）",
+                           "同一层里每个键只能写一次；删除或合并其中一处", sub)
+                continue
+            if allowed is not None and key not in allowed:
+                self.error(key_node, f"不认识的键“{key}”", _suggest(key, allowed), sub)
+                continue
+            self.positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            entries[key] = (key_node, value_node)
+        for key in required:
+            if key not in entries:
+                sub = f"{field}.{key}" if field else key
+                self.error(node, f"缺少必填项“{key}”", f"在这一层加上一行“{key}: ……”", sub)
+        return entries
+
+    def text(self, node: Node | None, field: str) -> str | None:
+        """A scalar's text as typed; None when empty."""
+        if node is None or not self._check_node(node, field):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"“{field}”应为一段文字，而不是列表或键值",
+                       "文字直接写在冒号后面；多段内容只在总体目标中可写成列表", field)
+            return None
+        if node.tag == _STD + "null":
+            return None
+        value = node.value
+        if node.style in ("|", ">"):
+            value = value.rstrip("\n")
+        return value
+
+    def required_text(self, entries: dict, key: str, field: str) -> str:
+        node = entries.get(key, (None, None))[1]
+        value = self.text(node, field) if node is not None else None
+        if isinstance(node, ScalarNode) and value in (None, ""):
+            self.error(node, f"“{key}”不能为空", f"在“{key}:”后面填写内容", field)
+        return value or ""
+
+    def amount(self, node: Node | None, field: str) -> Decimal | None:
+        raw = self.text(node, field)
+        if raw is None or raw.strip() == "":
+            return None
+        cleaned = raw.strip()
+        try:
+            value = Decimal(cleaned.replace("_", "")) if re.fullmatch(
+                r"[+-]?(\d[\d_]*)?(\.\d*)?([eE][+-]?\d+)?", cleaned) else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            number = re.match(r"\s*([+-]?\d+(?:\.\d+)?)", cleaned.replace(",", ""))
+            hint = "只写数字，单位“万元”已在表头中"
+            if number:
+                hint += f"，例如“{number.group(1)}”"
+            self.error(node, f"金额“{raw}”不是数字", hint, field)
+            return None
+        if value < 0:
+            self.error(node, f"金额“{raw}”是负数", "金额不能为负；没有的金额请留空", field)
+            return None
+        return value
+
+    def year(self, node: Node | None, field: str) -> int | None:
+        raw = self.text(node, field)
+        if raw is None:
+            self.error(node, "“年度”不能为空", "写四位数的年份，例如“年度: 2022”", field)
+            return None
+        if not re.fullmatch(r"\s*\d{4}\s*", raw) or not 1900 <= int(raw) <= 2999:
+            self.error(node, f"年度“{raw}”不是四位数的年份", "写成例如“年度: 2022”", field)
+            return None
+        return int(raw)
+
+    # -- the declaration -----------------------------------------------------
+
+    def declaration(self, root: Node) -> Declaration:
+        top = self.mapping(root, "", TOP_KEYS, TOP_REQUIRED)
+        if top is None:
+            raise DeclarationError(self.problems)
+
+        def node(key):
+            return top.get(key, (None, None))[1]
+
+        year = self.year(node("年度"), "年度") if "年度" in top else None
+        name = self.required_text(top, "项目名称", "项目名称")
+        unit = self.required_text(top, "实施单位", "实施单位")
+        department = self.text(node("主管部门"), "主管部门") or None
+        attribute = self.text(node("项目属性"), "项目属性") or ""
+        period = self.text(node("项目期"), "项目期") or ""
+        funds_mid, funds_annual = self.funds(node("项目资金"))
+        span, goal_mid, goal_annual = self.goals(node("总体目标"))
+        indicators = self.indicators(node("绩效指标"))
+        labels = self.labels(node("标签"))
+        if self.problems:
+            raise DeclarationError(self.problems)
+        return Declaration(
+            source=self.source, year=year, name=name, unit=unit, department=department,
+            attribute=attribute, period=period, funds_mid=funds_mid, funds_annual=funds_annual,
+            span=span, goal_mid=goal_mid, goal_annual=goal_annual, indicators=indicators,
+            labels=labels, positions=self.positions,
+        )
+
+    def funds(self, node: Node | None) -> tuple[Funds, Funds]:
+        if node is None:
+            return Funds(), Funds()
+        sides = self.mapping(node, "项目资金", FUND_SIDES) or {}
+        result = []
+        for side in FUND_SIDES:
+            field = f"项目资金.{side}"
+            entries = {}
+            if side in sides and not self._is_null(sides[side][1]):
+                entries = self.mapping(sides[side][1], field, FUND_KEYS) or {}
+            result.append(Funds(*(self.amount(entries[k][1], f"{field}.{k}") if k in entries
+                                  else None for k in FUND_KEYS)))
+        return result[0], result[1]
+
+    @staticmethod
+    def _is_null(node: Node) -> bool:
+        return isinstance(node, ScalarNode) and node.tag == _STD + "null"
+
+    def goals(self, node: Node | None) -> tuple[tuple[int, int], tuple[str, ...], tuple[str, ...]]:
+        span: tuple[int, int] = (0, 0)
+        if node is None:
+            return span, (), ()
+        entries = self.mapping(node, "总体目标", GOAL_KEYS, ("中期年度",))
+        if entries is None:
+            return span, (), ()
+        if "中期年度" in entries:
+            span = self.span(entries["中期年度"][1], "总体目标.中期年度")
+        return (span, *(self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
+                        for k in ("中期目标", "年度目标")))
+
+    def span(self, node: Node, field: str) -> tuple[int, int]:
+        hint = "写成“中期年度: 2022—2024”（起止年份，中间用“—”或“-”）"
+        if isinstance(node, SequenceNode):
+            if not self._check_node(node, field):
+                return (0, 0)
+            items = [self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value)]
+            raw = "—".join(i or "" for i in items) if len(items) == 2 else None
+        else:
+            raw = self.text(node, field)
+        match = _SPAN_RE.match(raw or "")
+        if not match:
+            self.error(node, f"中期年度“{raw or ''}”不是“起始年—结束年”", hint, field)
+            return (0, 0)
+        first, last = int(match.group(1)), int(match.group(2))
+        if first > last:
+            self.error(node, f"中期年度的起始年 {first} 晚于结束年 {last}", hint, field)
+        return first, last
+
+    def goal_items(self, node: Node, field: str) -> tuple[str, ...]:
+        """A goal: one text (its lines are items) or a list of items, one per line."""
+        if isinstance(node, SequenceNode):
+            if not self._check_node(node, field):
+                return ()
+            items = (self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value))
+            return tuple(i for i in items if i is not None)
+        value = self.text(node, field)
+        return tuple(value.split("\n")) if value else ()
+
+    def indicators(self, node: Node | None) -> tuple[Group, ...]:
+        if node is None:
+            return ()
+        groups = []
+        level1 = self.mapping(node, "绩效指标")
+        for name1, (key1, value1) in (level1 or {}).items():
+            field1 = f"绩效指标.{name1}"
+            if not name1.strip():
+                self.error(key1, "一级指标名称为空", "写出一级指标的名称，如“产出指标”", field1)
+            blocks = []
+            for name2, (key2, value2) in (self.mapping(value1, field1) or {}).items():
+                block = self.block(name2, key2, value2, f"{field1}.{name2}")
+                if block is not None:
+                    blocks.append(block)
+            groups.append(Group(name1, tuple(blocks)))
+        if level1 is not None and not groups:
+            self.error(node, "绩效指标是空的", "至少写一个一级指标及其二级、三级指标", "绩效指标")
+        return tuple(groups)
+
+    def block(self, name: str, key: Node, node: Node, field: str) -> Block | None:
+        annual_name = name
+        lines_node: Node | None = node
+        if isinstance(node, MappingNode):
+            entries = self.mapping(node, field, BLOCK_KEYS, ("指标",)) or {}
+            if "年度二级指标" in entries:
+                annual_name = self.text(entries["年度二级指标"][1], f"{field}.年度二级指标") or ""
+            lines_node = entries.get("指标", (None, None))[1]
+            field += ".指标"
+        if lines_node is None or self._is_null(lines_node):
+            self.error(key, f"二级指标“{name}”下没有任何指标行",
+                       "在它下面写出“- 三级指标: ……”及中期、年度指标值", field)
+            return None
+        if not isinstance(lines_node, SequenceNode):
+            self.error(lines_node, f"二级指标“{name}”下应为指标行的列表",
+                       "每一行以“- 三级指标: ……”开头", field)
+            return None
+        if not self._check_node(lines_node, field):
+            return None
+        lines = []
+        ended = {"中期": None, "年度": None}  # where a side's lines stopped
+        for i, line_node in enumerate(lines_node.value):
+            line = self.line(line_node, f"{field}[{i}]")
+            if line is None:
+                continue
+            for side, present in (("中期", line.mid is not None), ("年度", line.annual is not None)):
+                if not present and ended[side] is None:
+                    ended[side] = i
+                elif present and ended[side] is not None:
+                    self.error(line_node, f"{side}一侧的指标行不连续：第 {ended[side] + 1} 行没有{side}指标，"
+                                          f"这一行却有",
+                               f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
+                               f"{field}[{i}]")
+            lines.append(line)
+        if not lines_node.value:
+            self.error(lines_node, f"二级指标“{name}”下没有任何指标行",
+                       "在它下面写出“- 三级指标: ……”及中期、年度指标值", field)
+        return Block(name, annual_name, tuple(lines))
+
+    def line(self, node: Node, field: str) -> Line | None:
+        entries = self.mapping(node, field, LINE_KEYS)
+        if entries is None:
+            return None
+        values = {k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items()}
+        if "三级指标" in entries and "中期三级指标" in entries and "年度三级指标" in entries:
+            self.error(entries["三级指标"][0], "“三级指标”与“中期三级指标”“年度三级指标”同时出现，前者不会被使用",
+                       "两侧名称不同时只写“中期三级指标”和“年度三级指标”", f"{field}.三级指标")
+        sides = []
+        for side in ("中期", "年度"):
+            if f"{side}三级指标" not in entries and f"{side}指标值" not in entries:
+                sides.append(None)
+                continue
+            name = values.get(f"{side}三级指标", values.get("三级指标")) or ""
+            sides.append(Side(name, values.get(f"{side}指标值") or ""))
+        if sides == [None, None]:
+            self.error(node, "这一行既没有中期指标值，也没有年度指标值",
+                       "写上“中期指标值: ……”和/或“年度指标值: ……”（没有值可留空，但要写出键）", field)
+            return None
+        return Line(*sides)
+
+    def labels(self, node: Node | None) -> dict[str, str]:
+        if node is None:
+            return {}
+        allowed = tuple(sorted(self.label_ids))
+        labels = {}
+        for key, (_, value) in (self.mapping(node, "标签", allowed) or {}).items():
+            text = self.text(value, f"标签.{key}")
+            if text:
+                labels[key] = text
+            else:
+                self.error(value, f"标签“{key}”的新写法是空的", "写出表中要显示的文字，或删除这一行",
+                           f"标签.{key}")
+        return labels

@@ -1,0 +1,80 @@
+"""The typed declaration: what one 项目支出绩效目标申报表 says, free of YAML.
+
+The loader builds it, the layout reads it. Amounts are Decimals made from the
+text the user typed, so `12.50` stays `12.50`. Texts are kept exactly as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Funds:
+    """One side of 项目资金 (万元); None where the declaration leaves it out."""
+
+    total: Decimal | None = None  # 资金总额
+    fiscal: Decimal | None = None  # 其中：财政拨款
+    other: Decimal | None = None  # 其他资金
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side (mid-term or annual) of an indicator line: 三级指标 and 指标值."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator line; a side is None where that side has no line here."""
+
+    mid: Side | None
+    annual: Side | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A (一级, 二级) block: the 二级 name (per side) and its lines."""
+
+    name: str  # 二级指标 on the mid-term side
+    annual_name: str  # 二级指标 on the annual side (usually the same)
+    lines: tuple[Line, ...]
+
+    @property
+    def mid_lines(self) -> tuple[Side, ...]:
+        return tuple(ln.mid for ln in self.lines if ln.mid is not None)
+
+    @property
+    def annual_lines(self) -> tuple[Side, ...]:
+        return tuple(ln.annual for ln in self.lines if ln.annual is not None)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A 一级指标 and its blocks, in the declaration's order."""
+
+    name: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    source: str  # the file it was loaded from, as given
+    year: int  # 年度
+    name: str  # 项目名称
+    unit: str  # 实施单位
+    department: str | None  # 主管部门 (and code); selects the row-4 variant
+    attribute: str  # 项目属性
+    period: str  # 项目期
+    funds_mid: Funds
+    funds_annual: Funds
+    span: tuple[int, int]  # 中期目标 years, first and last
+    goal_mid: tuple[str, ...]  # one item per line in the cell
+    goal_annual: tuple[str, ...]
+    indicators: tuple[Group, ...]
+    labels: dict[str, str] = field(default_factory=dict)  # reworded labels, by label id
+    # (line, column) of every value, by its field path; for later checks and messages
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)

@@ -1,0 +1,91 @@
+"""OOXML packages as deterministic zip files, written atomically.
+
+Both writers hand over (part name, bytes) pairs; this module owns the container:
+a fixed entry time and order (same declaration → same bytes) and a temporary
+file renamed into place (a failed build never leaves a half-written file).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .errors import OutputError, Problem
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()  # what open() would give; mkstemp alone gives 0600
+
+# The zip format cannot store times before 1980; a fixed time keeps builds reproducible.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def escape(text: str) -> str:
+    """Escape text for XML element content and attribute values."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
+
+
+def zip_bytes_to(fileobj, parts: list[tuple[str, str | bytes]]) -> None:
+    with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_package(path: str | Path, parts: list[tuple[str, str | bytes]]) -> None:
+    """Write the parts as a zip at `path`, completely or not at all."""
+    path = Path(path)
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            zip_bytes_to(fh, parts)
+        os.chmod(tmp_name, FILE_MODE)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError([Problem(str(path), None, None,
+                                   f"无法写入输出文件：{exc.strerror or exc}",
+                                   "检查输出文件夹是否可写、磁盘是否已满、文件是否正被 Word/Excel 打开")]) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def core_properties(title: str, year: int) -> str:
+    """docProps/core.xml with times taken from the declaration's year, never the clock."""
+    stamp = f"{year:04d}-01-01T00:00:00Z"
+    return (
+        XML_HEAD
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>formgen</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )

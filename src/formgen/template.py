@@ -1,0 +1,85 @@
+"""The layout template: labels, column widths, fonts and page setup, read from templates/.
+
+Labels may hold Jinja2 for their variable parts (the year line, the mid-term
+span). Only the template's own text is ever compiled; a declaration's text is
+passed in as data and never evaluated.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+_HERE = Path(__file__).resolve().parent
+# Installed wheels carry the templates inside the package; a source checkout has them at the top.
+_CANDIDATES = (_HERE / "templates", _HERE.parent.parent / "templates")
+
+
+def templates_dir() -> Path:
+    for candidate in _CANDIDATES:
+        if (candidate / "form.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("templates/form.yaml not found next to the formgen package")
+
+
+@dataclass(frozen=True)
+class Template:
+    labels: dict[str, str]  # label id → text (may contain Jinja2)
+    columns_cm: tuple[float, ...]
+    font_east_asian: str
+    font_latin: str
+    title_pt: float
+    year_pt: float
+    body_pt: float
+    margin_cm: float
+    source: str = ""
+    _compiled: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def label(self, label_id: str, overrides: dict[str, str] | None = None, **variables) -> str:
+        """A label's text: the declaration's wording if it gives one (taken literally),
+        else the template's, rendered with `variables`."""
+        if overrides and label_id in overrides:
+            return overrides[label_id]
+        text = self.labels[label_id]
+        if "{" not in text:
+            return text
+        compiled = self._compiled.get(label_id)
+        if compiled is None:
+            compiled = self._compiled[label_id] = _jinja_env().from_string(text)
+        return compiled.render(**variables)
+
+
+@functools.lru_cache(maxsize=None)
+def _jinja_env():
+    import jinja2
+
+    return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=False)
+
+
+def load_template(path: str | Path) -> Template:
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    font, page = data["font"], data["page"]
+    columns = tuple(float(c) for c in data["columns_cm"])
+    if len(columns) != 8:
+        raise ValueError(f"{path}: columns_cm must list 8 widths (A–H)")
+    return Template(
+        labels={str(k): str(v) for k, v in data["labels"].items()},
+        columns_cm=columns,
+        font_east_asian=font["east_asian"],
+        font_latin=font["latin"],
+        title_pt=float(font["title_pt"]),
+        year_pt=float(font["year_pt"]),
+        body_pt=float(font["body_pt"]),
+        margin_cm=float(page["margin_cm"]),
+        source=str(path),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def default_template() -> Template:
+    return load_template(templates_dir() / "form.yaml")
