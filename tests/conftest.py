@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DECLARATIONS = ROOT / "declarations"
+EXPECTED = Path(__file__).resolve().parent / "expected"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """All bundled declarations built once, through the command line's own code path."""
+    from formgen.build import build
+
+    out = tmp_path_factory.mktemp("output")
+    results = build([DECLARATIONS], out)
+    assert results and all(r.ok for r in results), [p.format() for r in results for p in r.problems]
+    return out
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    """A scratch project folder with a copy of the bundled declarations."""
+    shutil.copytree(DECLARATIONS, tmp_path / "declarations")
+    return tmp_path

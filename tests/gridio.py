@@ -1,0 +1,133 @@
+"""Read grids back from generated files and from the hand-written expected grids.
+
+A grid here is {range: text}, e.g. {"A6:B8": "项目资金（万元）", "D6:E6": "360"}:
+every range (merged or single cell) keyed by its Excel reference, with the text
+of its first cell (lines joined by "\\n"). The .docx is read from its XML
+(w:gridSpan across, w:vMerge down), independently of formgen's code.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+N_COLS = 8
+
+
+def ref(row: int, col: int, rowspan: int = 1, colspan: int = 1) -> str:
+    """1-based row and column → 'C3' or 'A6:B8'."""
+    first = f"{chr(64 + col)}{row}"
+    if rowspan == 1 and colspan == 1:
+        return first
+    return f"{first}:{chr(63 + col + colspan)}{row + rowspan - 1}"
+
+
+def parse_expected(path: Path) -> dict[str, str]:
+    rows = [
+        [cell.strip() for cell in line.split(" | ")]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for i, cells in enumerate(rows, start=1):
+        assert len(cells) == N_COLS, f"{path.name}: row {i} has {len(cells)} cells"
+    grid: dict[str, str] = {}
+    covered: set[tuple[int, int]] = set()
+    for r, cells in enumerate(rows, start=1):
+        for c, text in enumerate(cells, start=1):
+            if text in ("^", "<"):
+                continue
+            colspan = 1
+            while c + colspan <= N_COLS and cells[c + colspan - 1] == "<":
+                colspan += 1
+            rowspan = 1
+            while r + rowspan <= len(rows) and rows[r + rowspan - 1][c - 1] == "^":
+                rowspan += 1
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + colspan):
+                    if (rr, cc) != (r, c):
+                        covered.add((rr, cc))
+            grid[ref(r, c, rowspan, colspan)] = text.replace("<br>", "\n")
+    marks = {(r, c) for r, cells in enumerate(rows, 1) for c, t in enumerate(cells, 1) if t in ("^", "<")}
+    assert marks == covered, f"{path.name}: ^/< marks that belong to no range: {sorted(marks ^ covered)}"
+    return grid
+
+
+def _cell_text(tc) -> str:
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in tc.findall(f"{W}p"))
+
+
+def read_docx(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    body = root.find(f"{W}body")
+    grid: dict[str, str] = {}
+    heads = []
+    for child in body:
+        if child.tag == f"{W}tbl":
+            break
+        if child.tag == f"{W}p":
+            text = "".join(t.text or "" for t in child.iter(f"{W}t"))
+            if text:
+                heads.append(text)
+    assert len(heads) == 2, f"expected title and year line above the table, got {heads}"
+    grid[ref(1, 1, 1, 8)] = heads[0]
+    grid[ref(2, 1, 1, 8)] = heads[1]
+    tables = body.findall(f"{W}tbl")
+    assert len(tables) == 1
+    anchors: dict[tuple[int, int], list] = {}  # (row, col) → [text, rowspan, colspan]
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for i, tr in enumerate(tables[0].findall(f"{W}tr")):
+        row, col = i + 3, 1
+        for tc in tr.findall(f"{W}tc"):
+            pr = tc.find(f"{W}tcPr")
+            span_el = pr.find(f"{W}gridSpan") if pr is not None else None
+            span = int(span_el.get(f"{W}val")) if span_el is not None else 1
+            vm_el = pr.find(f"{W}vMerge") if pr is not None else None
+            vmerge = None if vm_el is None else (vm_el.get(f"{W}val") or "continue")
+            if vmerge == "continue":
+                key = owner[(row - 1, col)]
+                assert anchors[key][2] == span, f"row {row} col {col}: continuation of another width"
+                assert _cell_text(tc) == "", f"row {row} col {col}: text in a vMerge continuation"
+                anchors[key][1] += 1
+            else:
+                key = (row, col)
+                anchors[key] = [_cell_text(tc), 1, span]
+            owner[(row, col)] = key
+            col += span
+        assert col == N_COLS + 1, f"table row {row} covers {col - 1} columns, not 8"
+    for (row, col), (text, rowspan, colspan) in anchors.items():
+        grid[ref(row, col, rowspan, colspan)] = text
+    return grid
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path) -> dict[str, str]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    grid: dict[str, str] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        grid[rng.coord] = cell_text(ws.cell(rng.min_row, rng.min_col).value)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    covered.add((r, c))
+                    assert ws.cell(r, c).value is None, f"text inside a merged range at {ref(r, c)}"
+    in_ranges = covered | {(rng.min_row, rng.min_col) for rng in ws.merged_cells.ranges}
+    for row in range(1, ws.max_row + 1):
+        for col in range(1, N_COLS + 1):
+            if (row, col) not in in_ranges:
+                grid[ref(row, col)] = cell_text(ws.cell(row, col).value)
+    assert ws.max_column <= N_COLS
+    return grid
