@@ -103,9 +103,12 @@ def read_docx(path: Path) -> dict[str, str]:
     return grid
 
 
-def cell_text(value) -> str:
+def cell_text(value, number_format: str = "General") -> str:
+    """The text a reader sees: numbers as their format shows them ('0.00' → two decimals)."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and number_format.startswith("0."):
+        return f"{value:.{len(number_format) - 2}f}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -118,7 +121,8 @@ def read_xlsx(path: Path) -> dict[str, str]:
     grid: dict[str, str] = {}
     covered: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
-        grid[rng.coord] = cell_text(ws.cell(rng.min_row, rng.min_col).value)
+        first = ws.cell(rng.min_row, rng.min_col)
+        grid[rng.coord] = cell_text(first.value, first.number_format)
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
                 if (r, c) != (rng.min_row, rng.min_col):
@@ -128,6 +132,7 @@ def read_xlsx(path: Path) -> dict[str, str]:
     for row in range(1, ws.max_row + 1):
         for col in range(1, N_COLS + 1):
             if (row, col) not in in_ranges:
-                grid[ref(row, col)] = cell_text(ws.cell(row, col).value)
+                cell = ws.cell(row, col)
+                grid[ref(row, col)] = cell_text(cell.value, cell.number_format)
     assert ws.max_column <= N_COLS
     return grid

@@ -36,6 +36,8 @@ LINE_KEYS = ("三级指标", "中期三级指标", "中期指标值", "年度三
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# What YAML (and XML) cannot carry; PyYAML refuses these while reading.
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 _SPAN_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?\s*$")
 
 _YAML_PROBLEMS = (
@@ -79,7 +81,7 @@ def loads(data: bytes | str, source: str = "<输入>", *,
         from .template import default_template
 
         label_ids = frozenset(default_template().labels)
-    return _Builder(source, label_ids).declaration(root)
+    return _Builder(source, label_ids, text).declaration(root)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -122,12 +124,15 @@ def _compose(text: str, source: str) -> Node:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         raise DeclarationError([Problem(source, line, column, message, hint)]) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    except yaml.reader.ReaderError:
+        # libyaml reports a byte offset; find the character ourselves.
+        bad = _NON_PRINTABLE.search(text)
+        position = bad.start() if bad else 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = f"U+{ord(bad.group()):04X}" if bad else "?"
         raise DeclarationError([Problem(
-            source, line, column, f"文件含有不能写入表格的控制字符 U+{ord(char):04X}",
+            source, line, column, f"文件含有不能写入表格的控制字符 {code}",
             "这类不可见字符常随复制粘贴带入；删除该位置的字符后重试")]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         raise DeclarationError([Problem(source, None, None, f"YAML 格式错误：{exc}",
@@ -138,8 +143,12 @@ def _compose(text: str, source: str) -> Node:
     return root
 
 
+def _close(key: str, allowed) -> list[str]:
+    return difflib.get_close_matches(key.strip(" :：\u3000"), allowed, n=1, cutoff=0.3)
+
+
 def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(key.strip(" :：\u3000"), allowed, n=1, cutoff=0.3)
+    close = _close(key, allowed)
     if close:
         return f"是否应为“{close[0]}”？可用的键：{'、'.join(allowed)}"
     return f"可用的键：{'、'.join(allowed)}"
@@ -148,8 +157,9 @@ def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
 class _Builder:
     """Walks the composed nodes once, collecting every problem before raising."""
 
-    def __init__(self, source: str, label_ids: frozenset[str]):
+    def __init__(self, source: str, label_ids: frozenset[str], text: str = ""):
         self.source = source
+        self.text_source = text
         self.label_ids = label_ids
         self.problems: list[Problem] = []
         self.positions: dict[str, tuple[int, int]] = {}
@@ -166,7 +176,7 @@ class _Builder:
     def _check_node(self, node: Node, field: str) -> bool:
         """Refuse aliases and explicit tags: declarations are plain data."""
         if id(node) in self._seen:
-            self.error(node, "申报文件不支持锚点与别名（& 和 *）",
+            self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
                        "把要重复的内容直接再写一遍", field)
             return False
         self._seen.add(id(node))
@@ -180,6 +190,16 @@ class _Builder:
             return False
         self.positions[field] = (node.start_mark.line + 1, node.start_mark.column + 1)
         return True
+
+    def _first_alias(self):
+        """Composed aliases are the anchored node itself; the tokens know where the `*` was."""
+        try:
+            for token in yaml.scan(self.text_source, Loader=_Loader):
+                if isinstance(token, yaml.AliasToken):
+                    return token
+        except yaml.YAMLError:
+            pass
+        return None
 
     # -- node kinds ----------------------------------------------------------
 
@@ -195,6 +215,7 @@ class _Builder:
             self.error(node, f"“{field or '文件'}”应为若干“键: 值”", hint, field)
             return None
         entries: dict[str, tuple[Node, Node]] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(key_node, "键必须是一段文字", "检查这一行的缩进和冒号", field)
@@ -212,11 +233,12 @@ class _Builder:
                 continue
             if allowed is not None and key not in allowed:
                 self.error(key_node, f"不认识的键“{key}”", _suggest(key, allowed), sub)
+                suggested.update(_close(key, allowed))
                 continue
             self.positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             entries[key] = (key_node, value_node)
         for key in required:
-            if key not in entries:
+            if key not in entries and key not in suggested:
                 sub = f"{field}.{key}" if field else key
                 self.error(node, f"缺少必填项“{key}”", f"在这一层加上一行“{key}: ……”", sub)
         return entries
