@@ -1,0 +1,3 @@
+from formgen.cli import main
+
+main()

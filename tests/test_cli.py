@@ -1,0 +1,128 @@
+"""`formgen build` as a user runs it: what it writes, what it prints, its exit status."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DECLARATIONS
+from gridio import read_xlsx
+
+BAD = "年度: 2022\n项目名称: 坏的\n实施单位: 某单位\n项目资金:\n  年度:\n    资金总额: 八十\n"
+
+
+def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "formgen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+def test_build_without_arguments_builds_every_declaration(project: Path):
+    run = formgen("build", cwd=project)
+    assert run.returncode == 0, run.stderr
+    outputs = sorted(p.name for p in (project / "output").iterdir())
+    assert len(outputs) == 12
+    assert outputs == sorted(f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx"))
+    assert run.stdout.count("已生成：") == 6
+    assert "完成：共 6 份申报，成功 6 份（12 个文件），失败 0 份。" in run.stdout
+
+
+def test_bad_declaration_beside_good_ones(project: Path):
+    (project / "declarations" / "坏的.yaml").write_text(BAD, encoding="utf-8")
+    run = formgen("build", cwd=project)
+    assert run.returncode == 1
+    assert "declarations/坏的.yaml:6:11: 错误：金额“八十”不是数字" in run.stderr
+    assert "declarations/坏的.yaml:1:1: 错误：缺少必填项“总体目标”" in run.stderr
+    assert "未生成：declarations/坏的.yaml" in run.stderr
+    assert "失败 1 份" in run.stdout
+    names = sorted(p.name for p in (project / "output").iterdir())
+    assert len(names) == 12 and not any(n.startswith("坏的") or n.endswith(".tmp") for n in names)
+
+
+def test_subfolders_are_mirrored_and_format_selects(project: Path):
+    unit = project / "declarations" / "某单位"
+    unit.mkdir()
+    (project / "declarations" / "劳务派遣人员经费.yaml").rename(unit / "劳务派遣人员经费.yaml")
+    run = formgen("build", "declarations", "--format", "xlsx", "-o", "out", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert (project / "out" / "某单位" / "劳务派遣人员经费.xlsx").exists()
+    assert not list((project / "out").rglob("*.docx"))
+    assert len(list((project / "out").rglob("*.xlsx"))) == 6
+
+
+def test_single_file_argument(project: Path):
+    run = formgen("build", "declarations/宿州发布运营经费.yaml", "--format", "docx", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in (project / "output").iterdir()] == ["宿州发布运营经费.docx"]
+
+
+def test_no_declarations_found(tmp_path: Path):
+    (tmp_path / "declarations").mkdir()
+    run = formgen("build", cwd=tmp_path)
+    assert run.returncode == 1 and "没有找到 .yaml 申报文件" in run.stderr
+
+
+def test_help_and_usage_errors_are_chinese(tmp_path: Path):
+    run = formgen("build", "--help", cwd=tmp_path)
+    assert run.returncode == 0
+    assert "用法：" in run.stdout and "输出文件夹" in run.stdout and "显示本帮助并退出" in run.stdout
+    assert "Usage" not in run.stdout and "Show this message" not in run.stdout
+    run = formgen("build", "--format", "pdf", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "的值无效" in run.stderr and "不是 'docx', 'xlsx', 'all' 之一" in run.stderr
+    run = formgen("build", "不存在.yaml", cwd=tmp_path)
+    assert run.returncode == 2 and "不存在" in run.stderr
+
+
+def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: Path, monkeypatch):
+    from formgen import package
+    from formgen.build import build
+
+    build([project / "declarations"], project / "output")
+    target = project / "output" / "宿州发布运营经费.xlsx"
+    before = target.read_bytes()
+    (project / "declarations" / "宿州发布运营经费.yaml").write_text(
+        (project / "declarations" / "宿州发布运营经费.yaml").read_text(encoding="utf-8").replace(
+            "项目期: 2022年度", "项目期: 已修改"), encoding="utf-8")
+
+    def broken(fileobj, parts):
+        fileobj.write(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(package, "zip_bytes_to", broken)
+    results = build([project / "declarations" / "宿州发布运营经费.yaml"], project / "output")
+    assert not results[0].ok
+    message = results[0].problems[0].format()
+    assert "宿州发布运营经费.docx" in message and "无法写入输出文件" in message
+    assert target.read_bytes() == before
+    assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert read_xlsx(target)["G5:H5"] == "2022年度"
+
+
+def test_readme_example_is_a_valid_declaration():
+    """The commented example in the README loads, so the documentation cannot drift from the format."""
+    import re
+
+    from formgen.layout import layout
+    from formgen.loader import loads
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    decl = loads(example.encode(), "README.md")
+    assert decl.department and decl.labels == {"项目期": "项目日期"}
+    assert [g.name for g in decl.indicators] == ["产出指标", "效益指标", "满意度指标"]
+    assert decl.indicators[2].blocks[0].annual_name == "服务对象满意度"
+    assert layout(decl).n_rows == 11 + 6
+
+
+def test_readme_starts_with_the_two_commands_ci_runs():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    import re
+
+    commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)[:2]
+    assert "formgen build" in commands[0]
+    assert "pytest" in commands[1] and commands[1] in ci.splitlines()
