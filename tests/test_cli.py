@@ -115,7 +115,7 @@ def test_readme_example_is_a_valid_declaration():
     assert decl.department and decl.labels == {"项目期": "项目日期"}
     assert [g.name for g in decl.indicators] == ["产出指标", "效益指标", "满意度指标"]
     assert decl.indicators[2].blocks[0].annual_name == "服务对象满意度"
-    assert layout(decl).n_rows == 11 + 6
+    assert layout(decl).n_rows == 11 + 5  # header rows, then 5 indicator lines
 
 
 def test_readme_starts_with_the_two_commands_ci_runs():
