@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import FormgenError, Problem
+from .errors import ERROR, FormgenError, Problem
 from .layout import layout
 from .loader import load
+from .rules import check
+from .settings import settings_for
 from .template import Template, default_template
 
 FORMATS = ("docx", "xlsx")
@@ -22,7 +24,8 @@ SUFFIXES = (".yaml", ".yml")
 class FormResult:
     source: Path
     outputs: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: the form was not built
+    warnings: list[Problem] = field(default_factory=list)  # printed; the form was built
 
     @property
     def ok(self) -> bool:
@@ -50,7 +53,14 @@ def build_one(source: Path, stem: Path, output: Path, formats: tuple[str, ...] =
               template: Template | None = None) -> FormResult:
     result = FormResult(source)
     try:
-        grid = layout(load(source), template or default_template())
+        decl = load(source)
+        findings = check(decl, settings_for(source))
+        result.warnings = [f for f in findings if f.severity != ERROR]
+        errors = [f for f in findings if f.severity == ERROR]
+        if errors:
+            result.problems = errors
+            return result
+        grid = layout(decl, template or default_template())
         for fmt in formats:
             target = output / stem.parent / f"{stem.name}.{fmt}"
             if fmt == "docx":
@@ -71,4 +81,19 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
     results = []
     for source, stem in find_declarations(Path(p) for p in paths):
         results.append(build_one(source, stem, output, formats, template))
+    return results
+
+
+def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
+    """Load and check every declaration under `paths`; nothing is written."""
+    results = []
+    for source, _stem in find_declarations(Path(p) for p in paths):
+        result = FormResult(source)
+        try:
+            findings = check(load(source), settings_for(source))
+        except FormgenError as exc:
+            findings = exc.problems
+        result.problems = [f for f in findings if f.severity == ERROR]
+        result.warnings = [f for f in findings if f.severity != ERROR]
+        results.append(result)
     return results

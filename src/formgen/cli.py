@@ -36,11 +36,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def build_command(paths: tuple[Path, ...], output: Path, fmt: str) -> None:
     from .build import FORMATS, build
 
-    if not paths:
-        default = Path("declarations")
-        if not default.is_dir():
-            raise click.UsageError("当前文件夹下没有 declarations/ 文件夹；请在项目根目录运行，或指定申报文件/文件夹。")
-        paths = (default,)
+    paths = _default_paths(paths)
     formats = FORMATS if fmt == "all" else (fmt,)
     results = build(paths, output, formats)
     if not results:
@@ -48,6 +44,8 @@ def build_command(paths: tuple[Path, ...], output: Path, fmt: str) -> None:
         sys.exit(1)
     failed = 0
     for result in results:
+        for warning in result.warnings:
+            click.echo(warning.format(), err=True)
         if result.ok:
             click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
         else:
@@ -59,6 +57,48 @@ def build_command(paths: tuple[Path, ...], output: Path, fmt: str) -> None:
     files = sum(len(r.outputs) for r in results)
     click.echo(f"完成：共 {len(results)} 份申报，成功 {built} 份（{files} 个文件），失败 {failed} 份。")
     if failed:
+        sys.exit(1)
+
+
+def _default_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    if paths:
+        return paths
+    default = Path("declarations")
+    if not default.is_dir():
+        raise click.UsageError("当前文件夹下没有 declarations/ 文件夹；请在项目根目录运行，或指定申报文件/文件夹。")
+    return (default,)
+
+
+@cli.command("check", context_settings=CONTEXT, options_metavar="[选项]",
+             short_help="检查申报是否符合绩效目标的填报规则。",
+             help="按绩效目标填报规则检查申报（不生成文件）。不带参数时检查 declarations/ 下全部申报。"
+                  "每条问题一行：文件:行:列: 严重程度 规则编号 说明。有“错误”时以状态 1 结束。"
+                  "规则说明见 docs/rules.md。")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text（每条一行）或 json（供编辑器和 CI 使用）。")
+@click.option("--strict", is_flag=True, help="把“警告”也当作错误：有任何问题即以状态 1 结束。")
+def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    from .build import check_paths
+
+    results = check_paths(_default_paths(paths))
+    if not results:
+        click.echo(f"错误：在 {'、'.join(map(str, paths or ('declarations',)))} 中没有找到 .yaml 申报文件。", err=True)
+        sys.exit(1)
+    findings = sorted((f for r in results for f in r.problems + r.warnings),
+                      key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule))
+    errors = sum(1 for r in results for _ in r.problems)
+    warnings = len(findings) - errors
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"files": len(results), "errors": errors, "warnings": warnings,
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.format())
+        click.echo(f"检查了 {len(results)} 份申报：{errors} 个错误，{warnings} 个警告。")
+    if errors or (strict and warnings):
         sys.exit(1)
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+ERROR, WARNING = "错误", "警告"
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -19,18 +22,28 @@ class Problem:
     message: str
     hint: str = ""
     field: str = ""  # dotted path such as 绩效指标.产出指标.数量指标[2].中期指标值
-    severity: str = "错误"
+    severity: str = ERROR
+    rule: str = ""  # stable id of a `formgen check` rule, e.g. W-INDICATOR-L2
 
     def format(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.severity}：{self.message}"
+        if self.rule:
+            text = f"{where}: {self.severity} {self.rule} {self.message}"
+        else:
+            text = f"{where}: {self.severity}：{self.message}"
         if self.field:
             text += f"（字段：{self.field}）"
         if self.hint:
             text += f"\n  提示：{self.hint}"
         return text
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "severity": "error" if self.severity == ERROR else "warning",
+                "rule": self.rule or "E-LOAD", "message": self.message, "hint": self.hint,
+                "field": self.field}
 
 
 class FormgenError(Exception):

@@ -163,6 +163,7 @@ class _Builder:
         self.label_ids = label_ids
         self.problems: list[Problem] = []
         self.positions: dict[str, tuple[int, int]] = {}
+        self.key_positions: dict[str, tuple[int, int]] = {}
         self._seen: set[int] = set()
 
     # -- reporting ---------------------------------------------------------
@@ -235,7 +236,7 @@ class _Builder:
                 self.error(key_node, f"不认识的键“{key}”", _suggest(key, allowed), sub)
                 suggested.update(_close(key, allowed))
                 continue
-            self.positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.key_positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             entries[key] = (key_node, value_node)
         for key in required:
             if key not in entries and key not in suggested:
@@ -323,7 +324,7 @@ class _Builder:
             source=self.source, year=year, name=name, unit=unit, department=department,
             attribute=attribute, period=period, funds_mid=funds_mid, funds_annual=funds_annual,
             span=span, goal_mid=goal_mid, goal_annual=goal_annual, indicators=indicators,
-            labels=labels, positions=self.positions,
+            labels=labels, positions=self.positions, key_positions=self.key_positions,
         )
 
     def funds(self, node: Node | None) -> tuple[Funds, Funds]:
@@ -398,12 +399,13 @@ class _Builder:
                 block = self.block(name2, key2, value2, f"{field1}.{name2}")
                 if block is not None:
                     blocks.append(block)
-            groups.append(Group(name1, tuple(blocks)))
+            groups.append(Group(name1, tuple(blocks), field1))
         if level1 is not None and not groups:
             self.error(node, "绩效指标是空的", "至少写一个一级指标及其二级、三级指标", "绩效指标")
         return tuple(groups)
 
     def block(self, name: str, key: Node, node: Node, field: str) -> Block | None:
+        block_path = field
         annual_name = name
         lines_node: Node | None = node
         if isinstance(node, MappingNode):
@@ -440,7 +442,7 @@ class _Builder:
         if not lines_node.value:
             self.error(lines_node, f"二级指标“{name}”下没有任何指标行",
                        "在它下面写出“- 三级指标: ……”及中期、年度指标值", field)
-        return Block(name, annual_name, tuple(lines))
+        return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
         entries = self.mapping(node, field, LINE_KEYS)
@@ -461,7 +463,7 @@ class _Builder:
             self.error(node, "这一行既没有中期指标值，也没有年度指标值",
                        "写上“中期指标值: ……”和/或“年度指标值: ……”（没有值可留空，但要写出键）", field)
             return None
-        return Line(*sides)
+        return Line(*sides, path=field)
 
     def labels(self, node: Node | None) -> dict[str, str]:
         if node is None:

@@ -33,6 +33,7 @@ class Line:
 
     mid: Side | None
     annual: Side | None
+    path: str = field(default="", compare=False)  # field path, for positions
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Block:
     name: str  # 二级指标 on the mid-term side
     annual_name: str  # 二级指标 on the annual side (usually the same)
     lines: tuple[Line, ...]
+    path: str = field(default="", compare=False)
 
     @property
     def mid_lines(self) -> tuple[Side, ...]:
@@ -58,6 +60,7 @@ class Group:
 
     name: str
     blocks: tuple[Block, ...]
+    path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -76,5 +79,17 @@ class Declaration:
     goal_annual: tuple[str, ...]
     indicators: tuple[Group, ...]
     labels: dict[str, str] = field(default_factory=dict)  # reworded labels, by label id
-    # (line, column) of every value, by its field path; for later checks and messages
+    # (line, column) of every value and of every key, by field path; for checks and messages
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def where(self, path: str, key: bool = False) -> tuple[int, int] | tuple[None, None]:
+        """Line and column of a field (its key with key=True), or of its nearest parent."""
+        table = self.key_positions if key else self.positions
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.positions:
+                return self.positions[path]
+            path = path.rsplit(".", 1)[0] if "." in path else ""
+        return (None, None)

@@ -1,0 +1,344 @@
+"""The rules of performance-target declarations: what the finance bureau sends back.
+
+Each rule is a function of the loaded Declaration that yields findings
+(Problem with a stable rule id); `check` runs the enabled ones. Every rule is
+documented for users in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from .errors import ERROR, WARNING, Problem
+from .model import Declaration, Funds, Side
+from .settings import Settings
+
+# -- vocabularies -------------------------------------------------------------
+
+# 一级 → its standard 二级 names.
+VOCABULARY = {
+    "2015": {  # 财政部 2015 年《中央部门预算绩效目标管理办法》
+        "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+        "满意度指标": ("服务对象满意度指标",),
+    },
+    "2021": {  # 2021 年绩效指标体系指引：成本指标成为一级指标
+        "产出指标": ("数量指标", "质量指标", "时效指标"),
+        "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
+        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+        "满意度指标": ("服务对象满意度指标",),
+    },
+}
+REQUIRED_L1 = ("产出指标", "效益指标", "满意度指标")
+NOT_APPLICABLE = "不适用"
+
+
+def _pairs(vocabulary: str) -> set[tuple[str, str | None]]:
+    """(一级, 二级) pairs and (一级, None) of one vocabulary."""
+    pairs: set[tuple[str, str | None]] = set()
+    for l1, l2s in VOCABULARY[vocabulary].items():
+        pairs.add((l1, None))
+        pairs.update((l1, l2) for l2 in l2s)
+    return pairs
+
+
+_ONLY_IN = {v: _pairs(v) - _pairs(other) for v, other in (("2015", "2021"), ("2021", "2015"))}
+_OTHER = {"2015": "2021", "2021": "2015"}
+_VOCAB_NAME = {"2015": "2015 年规则", "2021": "2021 年指引"}
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def closest(name: str, candidates) -> str | None:
+    """The candidate nearest by edit distance, if near enough to be a slip."""
+    best = min(candidates, key=lambda c: (edit_distance(name, c), c), default=None)
+    if best is not None and edit_distance(name, best) <= max(2, len(best) // 2):
+        return best
+    return None
+
+
+# -- values ---------------------------------------------------------------------
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_CMP_SIGNS = "≥≤><＞＜=＝≧≦"
+_CMP_WORDS = ("约", "不低于", "不少于", "不高于", "不超过", "不大于", "不小于", "大于", "小于",
+              "高于", "低于", "达到", "超过", "以上", "以下", "以内", "至少", "最多")
+_ASCII_CMP = re.compile(r">=|<=|=>|=<")
+_ASCII_FIX = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
+_COUNT = re.compile(rf"^\s*[≥＞>]=?\s*({_NUMBER})\s*(\S+?)\s*$")
+
+
+def classify(value: str) -> str:
+    """'定量' (a number or a comparator sign: ≥150家, 100%, 约30万元) or '定性' (全年, 持续提升)."""
+    if re.search(r"\d", value) or any(c in value for c in _CMP_SIGNS) or _ASCII_CMP.search(value):
+        return "定量"
+    return "定性"
+
+
+def value_findings(value: str) -> list[tuple[str, str, str]]:
+    """(rule, message, hint) for a malformed quantitative value; [] for a sound one."""
+    if _ASCII_CMP.search(value):
+        fixed = _ASCII_CMP.sub(lambda m: _ASCII_FIX[m.group()], value)
+        return [("W-VALUE-ASCII", f"指标值“{value}”用了英文的比较符号",
+                 f"应写作“{fixed}”（≥ 和 ≤ 是一个字符，可从本提示中复制）")]
+    signs = [c for c in value if c in _CMP_SIGNS]
+    has_number = re.search(r"\d", value) is not None
+    if signs and not has_number:
+        return [("W-VALUE-NO-NUMBER", f"指标值“{value}”有比较符号却没有数字",
+                 "写出具体数值和单位，如“≥6次”；无法量化的目标请用文字描述，不用比较符号")]
+    if has_number and not signs and not any(w in value for w in _CMP_WORDS):
+        if re.fullmatch(rf"\s*{_NUMBER}\s*", value):
+            return [("W-VALUE-NO-UNIT", f"指标值“{value}”只有数字，没有比较符号和单位",
+                     f"写明比较关系和单位，如“≥{value.strip()}次”或“{value.strip()}%”")]
+    return []
+
+
+# -- the rules --------------------------------------------------------------------
+
+Rule = Callable[[Declaration, Settings], Iterator[Problem]]
+RULES: dict[str, tuple[str, Rule]] = {}  # id → (severity, rule)
+
+
+def rule(rule_id: str, severity: str):
+    def register(fn: Rule) -> Rule:
+        RULES[rule_id] = (severity, fn)
+        return fn
+
+    return register
+
+
+def _finding(decl: Declaration, rule_id: str, path: str, message: str, hint: str = "",
+             key: bool = False) -> Problem:
+    line, column = decl.where(path, key=key)
+    return Problem(decl.source, line, column, message, hint, path, RULES[rule_id][0], rule_id)
+
+
+def _sum_side(funds: Funds) -> tuple[Decimal, Decimal, Decimal] | None:
+    if funds.total is None or (funds.fiscal is None and funds.other is None):
+        return None
+    return funds.total, funds.fiscal or Decimal(0), funds.other or Decimal(0)
+
+
+@rule("E-FUNDS-SUM", ERROR)
+def funds_add_up(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for side, funds in (("中期", decl.funds_mid), ("年度", decl.funds_annual)):
+        parts = _sum_side(funds)
+        if parts and parts[1] + parts[2] != parts[0]:
+            total, fiscal, other = parts
+            yield _finding(decl, "E-FUNDS-SUM", f"项目资金.{side}.资金总额",
+                           f"{side}资金：财政拨款 {fiscal} + 其他资金 {other} = {fiscal + other}，"
+                           f"不等于资金总额 {total}",
+                           "核对三个金额：资金总额应等于财政拨款与其他资金之和")
+
+
+@rule("E-FUNDS-ANNUAL", ERROR)
+def annual_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    mid, annual = decl.funds_mid.total, decl.funds_annual.total
+    if mid is not None and annual is not None and annual > mid:
+        yield _finding(decl, "E-FUNDS-ANNUAL", "项目资金.年度.资金总额",
+                       f"年度资金总额 {annual} 大于中期资金总额 {mid}",
+                       "年度资金是中期资金的一部分；核对两处金额是否填反或漏了一位")
+
+
+@rule("E-YEAR-SPAN", ERROR)
+def year_in_span(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    first, last = decl.span
+    if first and not first <= decl.year <= last:
+        yield _finding(decl, "E-YEAR-SPAN", "年度",
+                       f"年度 {decl.year} 不在中期目标的年度 {first}—{last} 之内",
+                       "核对“年度”和“总体目标/中期年度”：年度应落在中期的起止年份之间")
+
+
+def _sides(decl: Declaration):
+    """(group, block, line, side name, Side) for every side of every line."""
+    for group in decl.indicators:
+        for block in group.blocks:
+            for line in block.lines:
+                for side_name, side in (("中期", line.mid), ("年度", line.annual)):
+                    if side is not None:
+                        yield group, block, line, side_name, side
+
+
+def _name_path(line_path: str, side: str, positions: dict) -> str:
+    """Where a side's 三级 name was written: its own key, or the shared 三级指标."""
+    own = f"{line_path}.{side}三级指标"
+    return own if own in positions else f"{line_path}.三级指标"
+
+
+@rule("E-LINE-INCOMPLETE", ERROR)
+def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for _group, _block, line, side_name, side in _sides(decl):
+        if side.name and not side.value and side.name != NOT_APPLICABLE:
+            yield _finding(decl, "E-LINE-INCOMPLETE", f"{line.path}.{side_name}指标值",
+                           f"{side_name}三级指标“{side.name}”没有指标值",
+                           f"填写{side_name}指标值；确实不适用时，三级指标写“不适用”")
+        elif side.value and not side.name:
+            path = f"{line.path}.{side_name}指标值"
+            yield _finding(decl, "E-LINE-INCOMPLETE", path,
+                           f"{side_name}指标值“{side.value}”没有三级指标名称",
+                           "写上“三级指标: ……”（两侧不同名时写“中期三级指标”“年度三级指标”）")
+
+
+def _l2_findings(decl: Declaration, settings: Settings, group_name: str, name: str,
+                 path: str, key: bool) -> Iterator[Problem]:
+    vocab = VOCABULARY[settings.vocabulary]
+    other = _OTHER[settings.vocabulary]
+    if group_name not in vocab or name in vocab[group_name]:
+        return
+    if (group_name, name) in _ONLY_IN[other]:
+        yield _finding(decl, "W-INDICATOR-L2", path,
+                       f"二级指标“{name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}",
+                       f"改用{_VOCAB_NAME[settings.vocabulary]}的名称，或在 formgen.toml 中设 vocabulary = \"{other}\"",
+                       key=key)
+        return
+    home = [l1 for l1, l2s in vocab.items() if name in l2s]
+    if home:
+        yield _finding(decl, "W-INDICATOR-L2", path,
+                       f"二级指标“{name}”属于{home[0]}，不应放在{group_name}下",
+                       f"把它移到“{home[0]}”下", key=key)
+        return
+    guess = closest(name, vocab[group_name])
+    yield _finding(decl, "W-INDICATOR-L2", path,
+                   f"二级指标“{name}”不是{group_name}下的标准名称" + (f"，是否为“{guess}”？" if guess else ""),
+                   f"{group_name}下的标准二级指标：{'、'.join(vocab[group_name])}", key=key)
+
+
+@rule("W-INDICATOR-L1", WARNING)
+def level1_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    vocab = VOCABULARY[settings.vocabulary]
+    other = _OTHER[settings.vocabulary]
+    for group in decl.indicators:
+        if group.name in vocab:
+            continue
+        if (group.name, None) in _ONLY_IN[other]:
+            message = f"一级指标“{group.name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}"
+        else:
+            guess = closest(group.name, vocab)
+            message = f"一级指标“{group.name}”不是标准名称" + (f"，是否为“{guess}”？" if guess else "")
+        yield _finding(decl, "W-INDICATOR-L1", group.path, message,
+                       f"{_VOCAB_NAME[settings.vocabulary]}的一级指标：{'、'.join(vocab)}", key=True)
+
+
+@rule("W-INDICATOR-L2", WARNING)
+def level2_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for group in decl.indicators:
+        for block in group.blocks:
+            yield from _l2_findings(decl, settings, group.name, block.name, block.path, key=True)
+            if block.annual_name != block.name:
+                yield from _l2_findings(decl, settings, group.name, block.annual_name,
+                                        f"{block.path}.年度二级指标", key=False)
+
+
+@rule("W-VOCABULARY-MIXED", WARNING)
+def vocabulary_mixed(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    used: set[tuple[str, str | None]] = set()
+    for group in decl.indicators:
+        used.add((group.name, None))
+        for block in group.blocks:
+            used.update({(group.name, block.name), (group.name, block.annual_name)})
+    if used & _ONLY_IN["2015"] and used & _ONLY_IN["2021"]:
+        names = lambda v: "、".join(sorted(b or a for a, b in used & _ONLY_IN[v]))  # noqa: E731
+        yield _finding(decl, "W-VOCABULARY-MIXED", "绩效指标",
+                       f"同一张表混用了 2015 年规则（{names('2015')}）和 2021 年指引（{names('2021')}）的指标",
+                       "统一按一种口径填写：2015 年规则中成本指标是产出指标下的二级指标，"
+                       "2021 年指引中成本指标是一级指标", key=True)
+
+
+@rule("W-MISSING-L1", WARNING)
+def required_level1(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    present = {g.name for g in decl.indicators}
+    for name in REQUIRED_L1:
+        if name not in present:
+            yield _finding(decl, "W-MISSING-L1", "绩效指标", f"绩效指标中没有“{name}”",
+                           f"补上“{name}”及其二级、三级指标", key=True)
+
+
+@rule("W-MISSING-QUANTITY", WARNING)
+def quantity_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for group in decl.indicators:
+        if group.name == "产出指标" and not any(b.name == "数量指标" for b in group.blocks):
+            yield _finding(decl, "W-MISSING-QUANTITY", group.path, "产出指标下没有“数量指标”",
+                           "补上“数量指标”，写明可计数的产出，如“≥6次”", key=True)
+
+
+def _value_rule(rule_id: str) -> Rule:
+    def check_values(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+        for _g, _b, line, side_name, side in _sides(decl):
+            for found_id, message, hint in value_findings(side.value):
+                if found_id == rule_id:
+                    yield _finding(decl, rule_id, f"{line.path}.{side_name}指标值", message, hint)
+
+    return check_values
+
+
+for _id in ("W-VALUE-ASCII", "W-VALUE-NO-NUMBER", "W-VALUE-NO-UNIT"):
+    rule(_id, WARNING)(_value_rule(_id))
+
+
+def _count(side: Side | None) -> tuple[Decimal, str] | None:
+    match = _COUNT.match(side.value) if side else None
+    return (Decimal(match.group(1)), match.group(2)) if match else None
+
+
+@rule("W-ANNUAL-GT-MID", WARNING)
+def annual_count_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for group in decl.indicators:
+        for block in group.blocks:
+            for line in block.lines:
+                mid, annual = _count(line.mid), _count(line.annual)
+                if mid and annual and mid[1] == annual[1] and "%" not in mid[1] and "％" not in mid[1] \
+                        and annual[0] > mid[0]:
+                    yield _finding(decl, "W-ANNUAL-GT-MID", f"{line.path}.年度指标值",
+                                   f"“{line.annual.name}”的年度指标值 {line.annual.value} 大于中期指标值 {line.mid.value}",
+                                   "年度目标是中期目标的一部分；核对两个数值是否填反")
+
+
+@rule("W-DUPLICATE-L3", WARNING)
+def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for group in decl.indicators:
+        for block in group.blocks:
+            for side_name in ("中期", "年度"):
+                seen: dict[str, int] = {}
+                for i, line in enumerate(block.lines):
+                    side = line.mid if side_name == "中期" else line.annual
+                    if side is None or not side.name or side.name == NOT_APPLICABLE:
+                        continue
+                    if side.name in seen:
+                        path = _name_path(line.path, side_name, decl.positions)
+                        yield _finding(decl, "W-DUPLICATE-L3", path,
+                                       f"{block.name}下{side_name}三级指标“{side.name}”出现了两次"
+                                       f"（第 {seen[side.name] + 1} 行和第 {i + 1} 行）",
+                                       "合并这两行，或改用能区分的名称")
+                    else:
+                        seen[side.name] = i
+
+
+@rule("W-EMPTY-GOAL", WARNING)
+def goals_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    for key, items in (("中期目标", decl.goal_mid), ("年度目标", decl.goal_annual)):
+        if not "".join(items).strip():
+            yield _finding(decl, "W-EMPTY-GOAL", f"总体目标.{key}", f"总体目标中的“{key}”是空的",
+                           f"写出{key}：做什么、做到什么程度", key=f"总体目标.{key}" not in decl.positions)
+
+
+def check(decl: Declaration, settings: Settings | None = None) -> list[Problem]:
+    """Every enabled rule's findings, in the order of the file."""
+    settings = settings or Settings()
+    findings = [p for rule_id, (_sev, fn) in RULES.items() if rule_id not in settings.disabled
+                for p in fn(decl, settings)]
+    unknown = sorted(settings.disabled - set(RULES))
+    if unknown:
+        findings.append(Problem(settings.source, None, None, f"不认识的规则编号：{'、'.join(unknown)}",
+                                f"可用的规则编号：{'、'.join(RULES)}", severity=WARNING, rule="W-SETTINGS"))
+    return sorted(findings, key=lambda p: (p.line or 0, p.column or 0, p.rule))
+

@@ -1,0 +1,69 @@
+"""Project settings for `formgen check`: which vocabulary applies, which rules are off.
+
+Read from `formgen.toml` or `[tool.formgen]` in `pyproject.toml`, in the
+declaration's folder or the nearest folder above it that has one.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DeclarationError, Problem
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+VOCABULARIES = ("2015", "2021")
+
+
+@dataclass(frozen=True)
+class Settings:
+    vocabulary: str = "2015"
+    disabled: frozenset[str] = frozenset()
+    source: str = ""
+
+
+def settings_for(declaration: str | Path) -> Settings:
+    return _settings_in(Path(declaration).resolve().parent)
+
+
+@functools.lru_cache(maxsize=None)
+def _settings_in(folder: Path) -> Settings:
+    for candidate in (folder, *folder.parents):
+        toml = candidate / "formgen.toml"
+        if toml.is_file():
+            return _parse(toml, _read(toml))
+        project = candidate / "pyproject.toml"
+        if project.is_file():
+            table = _read(project).get("tool", {}).get("formgen")
+            if table is not None:
+                return _parse(project, table)
+    return Settings()
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DeclarationError([Problem(str(path), None, None, f"项目设置文件格式错误：{exc}",
+                                        "参照 docs/rules.md 中的示例检查 TOML 格式")]) from None
+
+
+def _parse(path: Path, table: dict) -> Settings:
+    vocabulary = str(table.get("vocabulary", "2015"))
+    problems = []
+    if vocabulary not in VOCABULARIES:
+        problems.append(Problem(str(path), None, None, f"vocabulary 的值“{vocabulary}”无效",
+                                "只能是 \"2015\"（2015 年规则）或 \"2021\"（2021 年指引）"))
+    disabled = table.get("disable", [])
+    if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
+        problems.append(Problem(str(path), None, None, "disable 应为规则编号的列表",
+                                '例如 disable = ["W-VALUE-NO-UNIT"]'))
+        disabled = []
+    if problems:
+        raise DeclarationError(problems)
+    return Settings(vocabulary, frozenset(disabled), str(path))
