@@ -17,7 +17,7 @@ def built(tmp_path_factory) -> Path:
     from formgen.build import build
 
     out = tmp_path_factory.mktemp("output")
-    results = build([DECLARATIONS], out)
+    results = build([DECLARATIONS], out).results
     assert results and all(r.ok for r in results), [p.format() for r in results for p in r.problems]
     return out
 

@@ -23,11 +23,11 @@ def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_build_without_arguments_builds_every_declaration(project: Path):
     run = formgen("build", cwd=project)
     assert run.returncode == 0, run.stderr
-    outputs = sorted(p.name for p in (project / "output").iterdir())
+    outputs = sorted(p.name for p in (project / "output").iterdir() if not p.name.startswith("."))
     assert len(outputs) == 12
     assert outputs == sorted(f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx"))
     assert run.stdout.count("已生成：") == 6
-    assert "完成：共 6 份申报，成功 6 份（12 个文件），失败 0 份。" in run.stdout
+    assert "完成：共 6 份申报，生成 6 份（12 个文件），未改动跳过 0 份，失败 0 份" in run.stdout
 
 
 def test_bad_declaration_beside_good_ones(project: Path):
@@ -39,7 +39,9 @@ def test_bad_declaration_beside_good_ones(project: Path):
     assert "未生成：declarations/坏的.yaml" in run.stderr
     assert "失败 1 份" in run.stdout
     names = sorted(p.name for p in (project / "output").iterdir())
-    assert len(names) == 12 and not any(n.startswith("坏的") or n.endswith(".tmp") for n in names)
+    assert ".formgen-manifest.json" in names
+    names.remove(".formgen-manifest.json")
+    assert len(names) == 12 and not any(n.startswith(("坏的", ".")) or n.endswith(".tmp") for n in names)
 
 
 def test_subfolders_are_mirrored_and_format_selects(project: Path):
@@ -56,7 +58,7 @@ def test_subfolders_are_mirrored_and_format_selects(project: Path):
 def test_single_file_argument(project: Path):
     run = formgen("build", "declarations/宿州发布运营经费.yaml", "--format", "docx", cwd=project)
     assert run.returncode == 0, run.stderr
-    assert [p.name for p in (project / "output").iterdir()] == ["宿州发布运营经费.docx"]
+    assert [p.name for p in (project / "output").iterdir() if not p.name.startswith(".")] == ["宿州发布运营经费.docx"]
 
 
 def test_no_declarations_found(tmp_path: Path):
@@ -88,17 +90,17 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: P
         (project / "declarations" / "宿州发布运营经费.yaml").read_text(encoding="utf-8").replace(
             "项目期: 2022年度", "项目期: 已修改"), encoding="utf-8")
 
-    def broken(fileobj, parts):
-        fileobj.write(b"PK\x03\x04 half a zip")
+    def broken(fh, data):
+        fh.write(data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(package, "zip_bytes_to", broken)
-    results = build([project / "declarations" / "宿州发布运营经费.yaml"], project / "output")
+    monkeypatch.setattr(package, "_write_all", broken)
+    results = build([project / "declarations" / "宿州发布运营经费.yaml"], project / "output").results
     assert not results[0].ok
     message = results[0].problems[0].format()
     assert "宿州发布运营经费.docx" in message and "无法写入输出文件" in message
     assert target.read_bytes() == before
-    assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (project / "output").iterdir() if p.name.endswith(".tmp")]
     assert read_xlsx(target)["G5:H5"] == "2022年度"
 
 

@@ -1,57 +1,119 @@
-"""Declarations on disk → forms on disk: discovery, output paths, one form at a time.
+"""Declarations on disk → forms on disk: discovery, incremental skipping, parallel workers.
 
-A bad declaration is reported and skipped; the others are still built.
+A bad declaration is reported and skipped; the others are still built. A form
+whose inputs (declaration, unit file, project settings, template, formgen
+version, formats) and outputs are unchanged since the last build is skipped,
+by content hashes kept in a small manifest in the output folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-from .errors import ERROR, FormgenError, Problem
-from .layout import layout
-from .loader import load
-from .rules import check
-from .settings import settings_for
+from . import __version__
+from .errors import ERROR, FormgenError, OutputError, Problem
+from .loader import UNIT_FILE, load, unit_file_for
 from .template import Template, default_template
 
 FORMATS = ("docx", "xlsx")
 SUFFIXES = (".yaml", ".yml")
+MANIFEST = ".formgen-manifest.json"
 
 
 @dataclass
 class FormResult:
     source: Path
+    stem: str = ""  # output path relative to the output folder, without suffix (posix)
     outputs: list[Path] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)  # output file name → SHA-256
     problems: list[Problem] = field(default_factory=list)  # errors: the form was not built
     warnings: list[Problem] = field(default_factory=list)  # printed; the form was built
+    skipped: bool = False  # unchanged since the last build
+    inputs: str = ""  # hash of everything the form is made from
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+@dataclass
+class BuildReport:
+    results: list[FormResult]
+    removed: list[Path] = field(default_factory=list)  # outputs of deleted declarations
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)  # not tied to one form (manifest)
+
+    @property
+    def built(self) -> list[FormResult]:
+        return [r for r in self.results if r.ok and not r.skipped]
+
+    @property
+    def skipped(self) -> list[FormResult]:
+        return [r for r in self.results if r.skipped]
+
+    @property
+    def failed(self) -> list[FormResult]:
+        return [r for r in self.results if not r.ok]
+
+
 def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(declaration, its path relative to the output folder without suffix), sorted.
 
     A folder's sub-folders are mirrored in the output; a file given by itself
-    lands at the top of the output folder.
+    lands at the top of the output folder. Files starting with `_` (unit files)
+    or `.` are not declarations.
     """
     found: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.suffix.lower() in SUFFIXES and file.is_file() and not file.name.startswith("."):
+                if file.suffix.lower() in SUFFIXES and not file.name.startswith(("_", ".")) \
+                        and file.is_file():
                     found.setdefault(file, file.relative_to(path).with_suffix(""))
-        else:
+        elif path.name != UNIT_FILE:
             found.setdefault(path, Path(path.stem))
     return sorted(found.items(), key=lambda item: str(item[1]))
 
 
+def _file_bytes(path: Path | None) -> bytes:
+    try:
+        return path.read_bytes() if path else b""
+    except OSError:
+        return b""
+
+
+def inputs_hash(source: Path, formats: tuple[str, ...], template: Template) -> str:
+    """Everything a form is made from; equal hashes give byte-identical outputs."""
+    from .settings import settings_for
+
+    digest = hashlib.sha256()
+    try:
+        settings = settings_for(source).source
+    except FormgenError:  # reported when the form is built
+        settings = ""
+    for part in (__version__.encode(), ",".join(formats).encode(), _file_bytes(Path(template.source)),
+                 _file_bytes(source), _file_bytes(unit_file_for(source)),
+                 _file_bytes(Path(settings) if settings else None),
+                 os.environ.get("SOURCE_DATE_EPOCH", "").encode()):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
 def build_one(source: Path, stem: Path, output: Path, formats: tuple[str, ...] = FORMATS,
               template: Template | None = None) -> FormResult:
-    result = FormResult(source)
+    """Load, check, lay out and write one form; errors are returned, never raised."""
+    from .layout import layout
+    from .rules import check
+    from .settings import settings_for
+
+    result = FormResult(source, stem.as_posix())
     try:
         decl = load(source)
         findings = check(decl, settings_for(source))
@@ -67,28 +129,143 @@ def build_one(source: Path, stem: Path, output: Path, formats: tuple[str, ...] =
                 from .docx_writer import write_docx as write
             else:
                 from .xlsx_writer import write_xlsx as write
-            write(grid, target)
+            result.hashes[target.name] = write(grid, target)
             result.outputs.append(target)
     except FormgenError as exc:
         result.problems = exc.problems
     return result
 
 
+def _build_task(task: tuple) -> FormResult:
+    source, stem, output, formats, template, inputs = task
+    try:
+        result = build_one(source, stem, output, formats, template)
+    except Exception as exc:  # a bug must not take the other forms down
+        if os.environ.get("FORMGEN_DEBUG"):
+            raise
+        result = FormResult(source, stem.as_posix(), problems=[Problem(
+            str(source), None, None, f"内部错误：{type(exc).__name__}: {exc}",
+            "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员")])
+    result.inputs = inputs
+    return result
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(output: Path) -> dict:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and isinstance(data.get("forms"), dict) else {"forms": {}}
+    except (OSError, ValueError):
+        return {"forms": {}}
+
+
+def write_manifest(output: Path, manifest: dict) -> None:
+    from .package import write_atomic
+
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(output / MANIFEST, text.encode("utf-8"))
+
+
+def _unchanged(entry: dict | None, inputs: str, output: Path, stem: Path) -> bool:
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    outputs = entry.get("outputs") or {}
+    return bool(outputs) and all(_sha256(output / stem.parent / name) == digest
+                                 for name, digest in outputs.items())
+
+
+def _source_key(source: Path, output: Path) -> str:
+    return Path(os.path.relpath(source.resolve(), output.resolve())).as_posix()
+
+
 def build(paths: Iterable[str | Path], output: str | Path = "output",
-          formats: tuple[str, ...] = FORMATS, template: Template | None = None) -> list[FormResult]:
+          formats: tuple[str, ...] = FORMATS, template: Template | None = None, *,
+          jobs: int = 1, force: bool = False, keep_orphans: bool = False,
+          progress: Callable[[FormResult], None] | None = None) -> BuildReport:
     """Build every declaration found under `paths` into `output`; never stops at a bad one."""
+    started = time.perf_counter()
     output = Path(output)
-    results = []
+    template = template or default_template()
+    manifest = read_manifest(output)
+    forms: dict = manifest["forms"]
+    results: list[FormResult] = []
+    tasks = []
     for source, stem in find_declarations(Path(p) for p in paths):
-        results.append(build_one(source, stem, output, formats, template))
-    return results
+        inputs = inputs_hash(source, formats, template)
+        key = stem.as_posix()
+        if not force and _unchanged(forms.get(key), inputs, output, stem):
+            result = FormResult(source, key, skipped=True, inputs=inputs,
+                                outputs=[output / stem.parent / n for n in forms[key]["outputs"]])
+            results.append(result)
+            if progress:
+                progress(result)
+        else:
+            tasks.append((source, stem, output, formats, template, inputs))
+    for result in _run(tasks, jobs):
+        results.append(result)
+        if progress:
+            progress(result)
+        if result.ok:
+            forms[result.stem] = {"source": _source_key(result.source, output),
+                                  "inputs": result.inputs, "outputs": result.hashes}
+    report = BuildReport(sorted(results, key=lambda r: r.stem))
+    if not keep_orphans:
+        report.removed = _remove_orphans(forms, output)
+    if tasks or report.removed:
+        manifest["formgen"] = __version__
+        try:
+            write_manifest(output, manifest)
+        except OutputError as exc:
+            report.problems += exc.problems
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(tasks: list, jobs: int):
+    """Results in completion order; worker processes only when they pay for themselves."""
+    if jobs <= 1 or len(tasks) < 4:
+        for task in tasks:
+            yield _build_task(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    workers = min(jobs, len(tasks))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        yield from pool.map(_build_task, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 4))))
+
+
+def _remove_orphans(forms: dict, output: Path) -> list[Path]:
+    """Delete the outputs of declarations that no longer exist (and are as formgen wrote them)."""
+    removed = []
+    for key in sorted(forms):
+        entry = forms[key]
+        if (output / entry.get("source", "")).exists():
+            continue
+        for name, digest in (entry.get("outputs") or {}).items():
+            target = output / Path(key).parent / name
+            if _sha256(target) == digest:
+                target.unlink()
+                removed.append(target)
+        del forms[key]
+    return removed
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
     """Load and check every declaration under `paths`; nothing is written."""
+    from .rules import check
+    from .settings import settings_for
+
     results = []
-    for source, _stem in find_declarations(Path(p) for p in paths):
-        result = FormResult(source)
+    for source, stem in find_declarations(Path(p) for p in paths):
+        result = FormResult(source, stem.as_posix())
         try:
             findings = check(load(source), settings_for(source))
         except FormgenError as exc:

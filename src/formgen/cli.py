@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,36 +28,70 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command("build", context_settings=CONTEXT, options_metavar="[选项]",
              short_help="生成申报表（Word 与 Excel）。",
              help="生成申报表。不带参数时，把 declarations/ 下所有 .yaml 申报文件生成到 output/，"
-                  "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。")
+                  "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。"
+                  "申报、单位文件（_unit.yaml）、模板都没有变、输出文件也未被改动的表会跳过；"
+                  "已删除的申报，其输出文件会一并删除。")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]...")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="输出文件夹。")
 @click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
               help="生成的格式：docx（Word）、xlsx（Excel）或 all（两者）。")
-def build_command(paths: tuple[Path, ...], output: Path, fmt: str) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="同时使用的进程数（默认：CPU 核数）。")
+@click.option("--force", is_flag=True, help="全部重新生成，不跳过未改动的表。")
+@click.option("--keep-orphans", is_flag=True, help="保留已删除申报的输出文件。")
+@click.option("-q", "--quiet", is_flag=True, help="只显示错误和最后的汇总。")
+def build_command(paths: tuple[Path, ...], output: Path, fmt: str, jobs: int | None, force: bool,
+                  keep_orphans: bool, quiet: bool) -> None:
     from .build import FORMATS, build
 
     paths = _default_paths(paths)
     formats = FORMATS if fmt == "all" else (fmt,)
-    results = build(paths, output, formats)
-    if not results:
-        click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
-        sys.exit(1)
-    failed = 0
-    for result in results:
-        for warning in result.warnings:
-            click.echo(warning.format(), err=True)
-        if result.ok:
-            click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
-        else:
-            failed += 1
+    jobs = jobs or os.cpu_count() or 1
+    show_bar = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    bar = None
+    done = []
+
+    def progress(result):
+        if not result.ok:
             for problem in result.problems:
                 click.echo(problem.format(), err=True)
             click.echo(f"未生成：{result.source}（见上方错误）", err=True)
-    built = len(results) - failed
-    files = sum(len(r.outputs) for r in results)
-    click.echo(f"完成：共 {len(results)} 份申报，成功 {built} 份（{files} 个文件），失败 {failed} 份。")
-    if failed:
+        elif not quiet:
+            for warning in result.warnings:
+                click.echo(warning.format(), err=True)
+            if not result.skipped and bar is None:
+                click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
+        done.append(result)
+        if bar is not None:
+            bar.update(1)
+
+    if show_bar:
+        from .build import find_declarations
+
+        total = len(find_declarations(paths))
+        if total > 10:
+            bar = click.progressbar(length=total, label="生成中", file=sys.stderr)
+            bar.__enter__()
+    try:
+        report = build(paths, output, formats, jobs=jobs, force=force, keep_orphans=keep_orphans,
+                       progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not report.results:
+        click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
+        sys.exit(1)
+    for problem in report.problems:
+        click.echo(problem.format(), err=True)
+    if not quiet:
+        for removed in report.removed:
+            click.echo(f"已删除：{removed}（对应的申报已不存在）")
+    built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
+    files = sum(len(r.outputs) for r in report.built)
+    click.echo(f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件），"
+               f"未改动跳过 {skipped} 份，失败 {failed} 份，用时 {report.seconds:.2f} 秒。")
+    if failed or report.problems:
         sys.exit(1)
 
 
@@ -104,6 +139,8 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
+    if debug:
+        os.environ["FORMGEN_DEBUG"] = "1"
     try:
         cli.main(prog_name="formgen", standalone_mode=True)
     except SystemExit:

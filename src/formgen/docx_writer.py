@@ -173,5 +173,6 @@ def docx_parts(grid: Grid) -> list[tuple[str, str]]:
     ]
 
 
-def write_docx(grid: Grid, path: str | Path) -> None:
-    write_package(path, docx_parts(grid))
+def write_docx(grid: Grid, path: str | Path) -> str:
+    """Write the form; return the file's SHA-256."""
+    return write_package(path, docx_parts(grid))

@@ -9,6 +9,7 @@ keys. Scalars are read from their source text, so `12.50` and `1.0` stay as type
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -61,27 +62,54 @@ _YAML_PROBLEMS = (
 )
 
 
-def load(path: str | Path, *, label_ids: frozenset[str] | None = None) -> Declaration:
-    """Load and validate one declaration file; raise DeclarationError listing every problem."""
-    path = Path(path)
+UNIT_FILE = "_unit.yaml"
+# What a unit file may give its folder's declarations; a declaration's own value wins.
+UNIT_KEYS = ("年度", "主管部门", "实施单位", "项目属性", "项目期", "标签")
+
+
+def unit_file_for(path: str | Path) -> Path | None:
+    """The `_unit.yaml` beside a declaration, if there is one."""
+    candidate = Path(path).parent / UNIT_FILE
+    return candidate if candidate.is_file() else None
+
+
+def read_bytes(path: str | Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise DeclarationError([Problem(str(path), None, None, f"无法读取文件：{exc.strerror}",
                                         "检查文件是否存在、是否有读取权限")]) from None
-    return loads(data, str(path), label_ids=label_ids)
+
+
+def load(path: str | Path, *, label_ids: frozenset[str] | None = None,
+         unit: str | Path | None | bool = True) -> Declaration:
+    """Load and validate one declaration file; raise DeclarationError listing every problem.
+
+    unit=True uses the folder's `_unit.yaml` if present; a path names one; None uses none.
+    """
+    if unit is True:
+        unit = unit_file_for(path)
+    unit_data = (read_bytes(unit), str(unit)) if unit else None
+    return loads(read_bytes(path), str(path), label_ids=label_ids, unit=unit_data)
 
 
 def loads(data: bytes | str, source: str = "<输入>", *,
-          label_ids: frozenset[str] | None = None) -> Declaration:
-    """Load a declaration from bytes (or already decoded text)."""
+          label_ids: frozenset[str] | None = None,
+          unit: tuple[bytes | str, str] | None = None) -> Declaration:
+    """Load a declaration from bytes (or already decoded text); `unit` is (data, source) of a unit file."""
     text = decode(data, source) if isinstance(data, bytes) else data.lstrip("\ufeff")
     root = _compose(text, source)
+    unit_root = None
+    if unit is not None:
+        unit_bytes, unit_source = unit
+        unit_text = decode(unit_bytes, unit_source) if isinstance(unit_bytes, bytes) else unit_bytes
+        unit_root = _compose(unit_text, unit_source, named=True)
     if label_ids is None:
         from .template import default_template
 
         label_ids = frozenset(default_template().labels)
-    return _Builder(source, label_ids, text).declaration(root)
+    builder = _Builder(source, label_ids, text)
+    return builder.declaration(root, unit_root)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -108,9 +136,17 @@ def decode(data: bytes, source: str) -> str:
             guess + "请用记事本打开后“另存为”，编码选“UTF-8”，再重新运行；formgen 不会猜测编码，以免输出乱码")]) from None
 
 
-def _compose(text: str, source: str) -> Node:
+class _NamedText(io.StringIO):
+    """A stream whose marks carry the file's name, so problems in a unit file point there."""
+
+    def __init__(self, text: str, name: str):
+        super().__init__(text)
+        self.name = name
+
+
+def _compose(text: str, source: str, named: bool = False) -> Node:
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(_NamedText(text, source) if named else text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
@@ -159,6 +195,8 @@ class _Builder:
 
     def __init__(self, source: str, label_ids: frozenset[str], text: str = ""):
         self.source = source
+        self.unit_source: str | None = None
+        self.from_unit: set[str] = set()
         self.text_source = text
         self.label_ids = label_ids
         self.problems: list[Problem] = []
@@ -170,9 +208,11 @@ class _Builder:
 
     def error(self, node: Node | None, message: str, hint: str = "", field: str = "") -> None:
         line = column = None
+        source = self.source
         if node is not None:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        self.problems.append(Problem(self.source, line, column, message, hint, field))
+            source = self.unit_source if node.start_mark.name == self.unit_source else source
+        self.problems.append(Problem(source, line, column, message, hint, field))
 
     def _check_node(self, node: Node, field: str) -> bool:
         """Refuse aliases and explicit tags: declarations are plain data."""
@@ -300,7 +340,11 @@ class _Builder:
 
     # -- the declaration -----------------------------------------------------
 
-    def declaration(self, root: Node) -> Declaration:
+    def declaration(self, root: Node, unit_root: Node | None = None) -> Declaration:
+        if unit_root is not None:
+            self.unit_source = unit_root.start_mark.name
+            shared = self.mapping(unit_root, "", UNIT_KEYS) or {}
+            root = self._merge(root, shared)
         top = self.mapping(root, "", TOP_KEYS, TOP_REQUIRED)
         if top is None:
             raise DeclarationError(self.problems)
@@ -325,7 +369,26 @@ class _Builder:
             attribute=attribute, period=period, funds_mid=funds_mid, funds_annual=funds_annual,
             span=span, goal_mid=goal_mid, goal_annual=goal_annual, indicators=indicators,
             labels=labels, positions=self.positions, key_positions=self.key_positions,
+            unit_source=self.unit_source, from_unit=frozenset(self.from_unit),
         )
+
+    def _merge(self, root: Node, shared: dict[str, tuple[Node, Node]]) -> Node:
+        """The declaration with the unit file's entries it does not give itself (labels key by key)."""
+        if not isinstance(root, MappingNode) or not shared:
+            return root
+        own = {k.value: (k, v) for k, v in root.value if isinstance(k, ScalarNode)}
+        pairs = list(root.value)
+        for key, (key_node, value_node) in shared.items():
+            if key not in own:
+                pairs.append((key_node, value_node))
+                self.from_unit.add(key)
+            elif key == "标签" and isinstance(own[key][1], MappingNode) and isinstance(value_node, MappingNode):
+                mine = {k.value for k, _ in own[key][1].value if isinstance(k, ScalarNode)}
+                extra = [(k, v) for k, v in value_node.value if k.value not in mine]
+                merged = MappingNode(own[key][1].tag, own[key][1].value + extra,
+                                     own[key][1].start_mark, own[key][1].end_mark)
+                pairs[pairs.index(own[key])] = (own[key][0], merged)
+        return MappingNode(root.tag, pairs, root.start_mark, root.end_mark)
 
     def funds(self, node: Node | None) -> tuple[Funds, Funds]:
         if node is None:

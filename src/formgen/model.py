@@ -82,6 +82,13 @@ class Declaration:
     # (line, column) of every value and of every key, by field path; for checks and messages
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     key_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    unit_source: str | None = field(default=None, compare=False)  # the `_unit.yaml` used, if any
+    from_unit: frozenset[str] = field(default=frozenset(), compare=False)  # top-level keys it gave
+
+    def file_of(self, path: str) -> str:
+        """The file a field was written in: the declaration, or its unit file."""
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        return self.unit_source if top in self.from_unit and self.unit_source else self.source
 
     def where(self, path: str, key: bool = False) -> tuple[int, int] | tuple[None, None]:
         """Line and column of a field (its key with key=True), or of its nearest parent."""

@@ -7,6 +7,8 @@ file renamed into place (a failed build never leaves a half-written file).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import tempfile
 import zipfile
@@ -52,18 +54,30 @@ def zip_bytes_to(fileobj, parts: list[tuple[str, str | bytes]]) -> None:
             zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_package(path: str | Path, parts: list[tuple[str, str | bytes]]) -> None:
-    """Write the parts as a zip at `path`, completely or not at all."""
+def write_package(path: str | Path, parts: list[tuple[str, str | bytes]]) -> str:
+    """Write the parts as a zip at `path`, completely or not at all; return its SHA-256."""
+    buffer = io.BytesIO()
+    zip_bytes_to(buffer, parts)
+    return write_atomic(path, buffer.getvalue())
+
+
+def _write_all(fh, data: bytes) -> None:
+    fh.write(data)
+
+
+def write_atomic(path: str | Path, data: bytes) -> str:
+    """Write bytes to a temporary file beside `path`, then rename it into place."""
     path = Path(path)
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            zip_bytes_to(fh, parts)
+            _write_all(fh, data)
         os.chmod(tmp_name, FILE_MODE)
         os.replace(tmp_name, path)
         tmp_name = None
+        return hashlib.sha256(data).hexdigest()
     except OSError as exc:
         raise OutputError([Problem(str(path), None, None,
                                    f"无法写入输出文件：{exc.strerror or exc}",

@@ -120,7 +120,7 @@ def rule(rule_id: str, severity: str):
 def _finding(decl: Declaration, rule_id: str, path: str, message: str, hint: str = "",
              key: bool = False) -> Problem:
     line, column = decl.where(path, key=key)
-    return Problem(decl.source, line, column, message, hint, path, RULES[rule_id][0], rule_id)
+    return Problem(decl.file_of(path), line, column, message, hint, path, RULES[rule_id][0], rule_id)
 
 
 def _sum_side(funds: Funds) -> tuple[Decimal, Decimal, Decimal] | None:

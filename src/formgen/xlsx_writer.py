@@ -239,5 +239,6 @@ def xlsx_parts(grid: Grid) -> list[tuple[str, str]]:
     ]
 
 
-def write_xlsx(grid: Grid, path: str | Path) -> None:
-    write_package(path, xlsx_parts(grid))
+def write_xlsx(grid: Grid, path: str | Path) -> str:
+    """Write the form; return the file's SHA-256."""
+    return write_package(path, xlsx_parts(grid))
