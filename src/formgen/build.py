@@ -189,7 +189,10 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
           jobs: int = 1, force: bool = False, keep_orphans: bool = False,
           progress: Callable[[FormResult], None] | None = None) -> BuildReport:
     """Build every declaration found under `paths` into `output`; never stops at a bad one."""
+    from .settings import forget_settings
+
     started = time.perf_counter()
+    forget_settings()
     output = Path(output)
     template = template or default_template()
     manifest = read_manifest(output)
@@ -261,8 +264,9 @@ def _remove_orphans(forms: dict, output: Path) -> list[Path]:
 def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
     """Load and check every declaration under `paths`; nothing is written."""
     from .rules import check
-    from .settings import settings_for
+    from .settings import forget_settings, settings_for
 
+    forget_settings()
     results = []
     for source, stem in find_declarations(Path(p) for p in paths):
         result = FormResult(source, stem.as_posix())

@@ -90,9 +90,21 @@ def write_atomic(path: str | Path, data: bytes) -> str:
                 pass
 
 
+def document_time(year: int) -> str:
+    """Created/modified time: SOURCE_DATE_EPOCH when set (reproducible-builds.org), else 1 January
+    of the declaration's year; never the clock, so the same declaration gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        import datetime
+
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{year:04d}-01-01T00:00:00Z"
+
+
 def core_properties(title: str, year: int) -> str:
-    """docProps/core.xml with times taken from the declaration's year, never the clock."""
-    stamp = f"{year:04d}-01-01T00:00:00Z"
+    """docProps/core.xml; see document_time."""
+    stamp = document_time(year)
     return (
         XML_HEAD
         + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'

@@ -31,6 +31,11 @@ def settings_for(declaration: str | Path) -> Settings:
     return _settings_in(Path(declaration).resolve().parent)
 
 
+def forget_settings() -> None:
+    """Read project files afresh (at the start of each build or check)."""
+    _settings_in.cache_clear()
+
+
 @functools.lru_cache(maxsize=None)
 def _settings_in(folder: Path) -> Settings:
     for candidate in (folder, *folder.parents):

@@ -38,6 +38,10 @@ class Template:
     source: str = ""
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def __reduce__(self):
+        # Sent to worker processes by its file; compiled Jinja2 templates do not pickle.
+        return (load_template, (self.source,))
+
     def label(self, label_id: str, overrides: dict[str, str] | None = None, **variables) -> str:
         """A label's text: the declaration's wording if it gives one (taken literally),
         else the template's, rendered with `variables`."""
