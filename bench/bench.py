@@ -1,0 +1,291 @@
+"""formgen against the docxtpl/openpyxl peer, in one run on one machine.
+
+    python bench/bench.py                # N = 200
+    python bench/bench.py --big          # N = 1000 as well
+    python bench/bench.py --record       # also write bench/RESULTS.md
+
+Renders the same synthetic forms (the peer's `synth.generate(n, seed)`, turned
+into formgen declarations) with formgen and with the peer, and prints forms/s
+and ratios for rendering and end to end, `-j 2`, a no-op rebuild, peak RSS and
+`formgen --help` start-up time. Where ../shared/peer (or docxtpl) is absent,
+formgen's figures are printed alone, on copies of the bundled declarations.
+Needs: pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT.parent / "shared" / "peer"
+FORMGEN = [sys.executable, "-m", "formgen"]
+
+
+# -- synthetic declarations ---------------------------------------------------------
+
+def _first(value):
+    """The peer's strings may carry alternatives after '||'; the first one wins (peer common.first)."""
+    return value.split("||", 1)[0].strip() if isinstance(value, str) else value
+
+
+def _text(value) -> str:
+    value = _first(value)
+    return "" if value is None else str(value)
+
+
+def to_declaration(form: dict) -> dict:
+    """One synth form (the peer's format) as a formgen declaration (Chinese keys)."""
+    decl = {"年度": form["year"], "项目名称": _text(form["name"])}
+    if form.get("department"):
+        decl["主管部门"] = _text(form["department"])
+    decl.update({"实施单位": _text(form["unit"]), "项目属性": _text(form["attribute"]),
+                 "项目期": _text(form["period"])})
+    if form.get("period_label") and form["period_label"] != "项目期":
+        decl["标签"] = {"项目期": form["period_label"]}
+    funds = {}
+    for side, key in (("mid", "中期"), ("annual", "年度")):
+        given = {label: _first(form["funds"][side].get(k)) for k, label in
+                 (("total", "资金总额"), ("fiscal", "财政拨款"), ("other", "其他资金"))}
+        funds[key] = {k: v for k, v in given.items() if v is not None}
+    decl["项目资金"] = funds
+    goals = form["goals"]
+    decl["总体目标"] = {"中期年度": f"{goals['span'][0]}—{goals['span'][1]}",
+                    "中期目标": [_text(g) for g in goals["mid"]],
+                    "年度目标": [_text(g) for g in goals["annual"]]}
+    indicators = {}
+    for group in form["indicators"]:
+        blocks = {}
+        for block in group["blocks"]:
+            mid = [(_text(n), _text(v)) for n, v in block["mid"]]
+            annual = [(_text(n), _text(v)) for n, v in block["annual"]]
+            lines = []
+            for i in range(max(len(mid), len(annual))):
+                line = {}
+                m = mid[i] if i < len(mid) else None
+                a = annual[i] if i < len(annual) else None
+                if m and a and m[0] == a[0]:
+                    line["三级指标"] = m[0]
+                else:
+                    if m:
+                        line["中期三级指标"] = m[0]
+                    if a:
+                        line["年度三级指标"] = a[0]
+                if m:
+                    line["中期指标值"] = m[1]
+                if a:
+                    line["年度指标值"] = a[1]
+                lines.append(line)
+            if block.get("annual_level2"):
+                blocks[block["level2"]] = {"年度二级指标": block["annual_level2"], "指标": lines}
+            else:
+                blocks[block["level2"]] = lines
+        indicators[group["level1"]] = blocks
+    decl["绩效指标"] = indicators
+    return decl
+
+
+def write_declarations(folder: Path, forms: list[dict]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    # The synthetic forms round annual amounts on their own, so their sums may be off
+    # by 0.1 and some lines have a name but no value: the rules would refuse those forms,
+    # and the peer renders them, so for a like-for-like comparison the two rules are off.
+    (folder / "formgen.toml").write_text('disable = ["E-FUNDS-SUM", "E-LINE-INCOMPLETE"]\n',
+                                         encoding="utf-8")
+    paths = []
+    for i, form in enumerate(forms, start=1):
+        path = folder / f"form_{i:05d}.yaml"
+        path.write_text(yaml.safe_dump(to_declaration(form), allow_unicode=True, sort_keys=False,
+                                       width=1000), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def fallback_declarations(folder: Path, n: int) -> list[Path]:
+    """Without the peer: the bundled declarations, copied round-robin under new names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted((ROOT / "declarations").glob("*.yaml"))
+    paths = []
+    for i in range(n):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        path = folder / f"form_{i + 1:05d}.yaml"
+        path.write_text(text.replace("项目名称: ", f"项目名称: {i + 1}号", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# -- measuring ------------------------------------------------------------------------
+
+def best_of(repeat: int, fn) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def run(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def peak_rss_of_build(folder: Path, out: Path) -> float:
+    """Peak RSS (MB) of one `formgen build -j 1` process over the folder.
+
+    Read from /proc (VmHWM): Linux carries ru_maxrss across fork+exec, so a child
+    started by this (large) process would report this process's peak."""
+    code = ("from formgen.build import build\n"
+            f"build([{str(folder)!r}], {str(out)!r}, jobs=1, force=True)\n"
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--big", action="store_true", help="also N = 1000")
+    ap.add_argument("--repeat", type=int, default=3, help="time each in-process phase K times, keep the best")
+    ap.add_argument("--record", action="store_true", help="write the figures to bench/RESULTS.md")
+    args = ap.parse_args()
+
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    peer = None
+    if (PEER / "synth.py").exists():
+        sys.path.insert(0, str(PEER))
+        try:
+            import peer_docx
+            import peer_xlsx
+            import synth
+
+            peer = (peer_docx, peer_xlsx, synth)
+        except ImportError as exc:
+            say(f"peer present but not importable ({exc}); pip install -e '.[bench]' — formgen alone")
+    else:
+        say(f"{PEER} is absent: formgen's figures alone (on copies of the bundled declarations)")
+
+    say(f"# formgen benchmark — {datetime.date.today().isoformat()}")
+    say(f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    sizes = [args.n] + ([1000] if args.big and args.n != 1000 else [])
+    for n in sizes:
+        bench_n(n, peer, args.repeat, say)
+    bench_memory_and_startup(say)
+    if args.record:
+        (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("recorded in bench/RESULTS.md")
+
+
+def bench_n(n: int, peer, repeat: int, say) -> None:
+    from formgen.docx_writer import write_docx
+    from formgen.layout import layout
+    from formgen.loader import load
+    from formgen.xlsx_writer import write_xlsx
+
+    work = Path(tempfile.mkdtemp(prefix=f"formgen-bench-{n}-"))
+    say()
+    say(f"## N = {n}")
+    forms = peer[2].generate(n, seed=1) if peer else None
+    decl_dir = work / "declarations"
+    paths = write_declarations(decl_dir, forms) if forms else fallback_declarations(decl_dir, n)
+    decls = [load(p) for p in paths]  # untimed: rendering starts from a loaded declaration
+    out = work / "formgen"
+    out.mkdir()
+
+    def formgen_docx():
+        for i, d in enumerate(decls):
+            write_docx(layout(d), out / f"f{i}.docx")
+
+    def formgen_xlsx():
+        for i, d in enumerate(decls):
+            write_xlsx(layout(d), out / f"f{i}.xlsx")
+
+    fg_docx = n / best_of(repeat, formgen_docx)[0]
+    fg_xlsx = n / best_of(repeat, formgen_xlsx)[0]
+    say(f"render .docx: formgen {fg_docx:8.1f} forms/s")
+    say(f"render .xlsx: formgen {fg_xlsx:8.1f} forms/s")
+
+    peer_e2e = None
+    if peer:
+        peer_docx, peer_xlsx, synth = peer
+        peer_docx.build_template()
+        pout = work / "peer"
+        pout.mkdir()
+        p_docx = n / best_of(repeat, lambda: [peer_docx.render(f, str(pout / f"p{i}.docx"))
+                                              for i, f in enumerate(forms)])[0]
+        p_xlsx = n / best_of(repeat, lambda: [peer_xlsx.render(f, str(pout / f"p{i}.xlsx"))
+                                              for i, f in enumerate(forms)])[0]
+        say(f"render .docx: peer    {p_docx:8.1f} forms/s   ratio formgen/peer {fg_docx / p_docx:6.1f}x (target ≥ 20x)")
+        say(f"render .xlsx: peer    {p_xlsx:8.1f} forms/s   ratio formgen/peer {fg_xlsx / p_xlsx:6.1f}x (target ≥ 8x)")
+        # the peer end to end: read its YAML files, write both files (in process: no start-up cost)
+        ydir = work / "peer-yaml"
+        ydir.mkdir()
+        ypaths = []
+        for i, f in enumerate(forms):
+            ypaths.append(ydir / f"p{i}.yaml")
+            ypaths[-1].write_text(synth.dump(f), encoding="utf-8")
+
+        def peer_end_to_end():
+            for i, p in enumerate(ypaths):
+                data = yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+                peer_docx.render(data, str(pout / f"e{i}.docx"))
+                peer_xlsx.render(data, str(pout / f"e{i}.xlsx"))
+
+        peer_e2e = n / best_of(1, peer_end_to_end)[0]
+
+    build_dir = work / "build"
+    j1 = n / run([*FORMGEN, "build", str(decl_dir), "-o", str(build_dir), "-j", "1", "-q", "--force"], work)
+    say(f"end to end `formgen build -j 1` (command, YAML → both files): {j1:8.1f} forms/s")
+    if peer_e2e:
+        say(f"end to end peer (in process, YAML → both files):            {peer_e2e:8.1f} forms/s"
+            f"   ratio {j1 / peer_e2e:6.1f}x (target ≥ 10x)")
+    j2 = n / run([*FORMGEN, "build", str(decl_dir), "-o", str(work / "build2"), "-j", "2", "-q", "--force"], work)
+    say(f"end to end `formgen build -j 2`: {j2:8.1f} forms/s ({j2 / j1:.2f}x -j 1)")
+    noop = run([*FORMGEN, "build", str(decl_dir), "-o", str(build_dir), "-q"], work)
+    say(f"no-op rebuild of {n} unchanged forms (command included): {noop:.3f} s"
+        + (" (target < 1 s for 1000)" if n == 1000 else ""))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_memory_and_startup(say) -> None:
+    say()
+    say("## memory and start-up")
+    work = Path(tempfile.mkdtemp(prefix="formgen-bench-rss-"))
+    rss = {}
+    for n in (100, 1000):
+        folder = work / f"d{n}"
+        fallback_declarations(folder, n)
+        rss[n] = peak_rss_of_build(folder, work / f"o{n}")
+    say(f"peak RSS `build -j 1`: 100 forms {rss[100]:.1f} MB, 1000 forms {rss[1000]:.1f} MB "
+        f"({rss[1000] / rss[100]:.2f}x, target ≤ 1.5x)")
+    helps = [run([*FORMGEN, "--help"], work) for _ in range(5)]
+    console = shutil.which("formgen")
+    line = f"`python -m formgen --help`: best {min(helps) * 1000:.0f} ms of 5"
+    if console:
+        line += f"; `formgen --help`: best {min(run([console, '--help'], work) for _ in range(5)) * 1000:.0f} ms"
+    say(line + " (target < 300 ms)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
