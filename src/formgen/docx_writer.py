@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .layout import CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
-from .package import RELS_NS, XML_HEAD, core_properties, escape, write_package
+from .package import RELS_NS, XML_HEAD, Member, core_properties, escape, static_member, write_package
 from .template import Template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -161,15 +161,15 @@ def document_xml(grid: Grid) -> str:
     return "".join(parts)
 
 
-def docx_parts(grid: Grid) -> list[tuple[str, str]]:
+def docx_parts(grid: Grid) -> list[Member | tuple[str, str]]:
     return [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", ROOT_RELS),
+        static_member("[Content_Types].xml", CONTENT_TYPES),
+        static_member("_rels/.rels", ROOT_RELS),
         ("docProps/core.xml", core_properties(grid.title, grid.year)),
         ("word/document.xml", document_xml(grid)),
-        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        ("word/styles.xml", styles_xml(grid.template)),
-        ("word/settings.xml", SETTINGS),
+        static_member("word/_rels/document.xml.rels", DOCUMENT_RELS),
+        static_member("word/styles.xml", styles_xml(grid.template)),
+        static_member("word/settings.xml", SETTINGS),
     ]
 
 

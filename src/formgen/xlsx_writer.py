@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Grid
-from .package import RELS_NS, XML_HEAD, core_properties, escape, write_package
+from .package import RELS_NS, XML_HEAD, Member, core_properties, escape, static_member, write_package
 from .template import Template
 
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -227,14 +227,14 @@ def sheet_xml(grid: Grid) -> str:
     return "".join(parts)
 
 
-def xlsx_parts(grid: Grid) -> list[tuple[str, str]]:
+def xlsx_parts(grid: Grid) -> list[Member | tuple[str, str]]:
     return [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", ROOT_RELS),
+        static_member("[Content_Types].xml", CONTENT_TYPES),
+        static_member("_rels/.rels", ROOT_RELS),
         ("docProps/core.xml", core_properties(grid.title, grid.year)),
         ("xl/workbook.xml", workbook_xml(sheet_name(grid.title), grid.n_rows)),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        ("xl/styles.xml", styles_xml(grid.template)),
+        static_member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        static_member("xl/styles.xml", styles_xml(grid.template)),
         ("xl/worksheets/sheet1.xml", sheet_xml(grid)),
     ]
 
