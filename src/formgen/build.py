@@ -88,18 +88,28 @@ def _file_bytes(path: Path | None) -> bytes:
         return b""
 
 
-def inputs_hash(source: Path, formats: tuple[str, ...], template: Template) -> str:
-    """Everything a form is made from; equal hashes give byte-identical outputs."""
+def inputs_hash(source: Path, formats: tuple[str, ...], template: Template, base: str | None = None) -> str:
+    """Everything a form is made from; equal hashes give byte-identical outputs.
+
+    `base` is the part shared by every form of a build (see common_inputs)."""
     from .settings import settings_for
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256((base or common_inputs(formats, template)).encode())
     try:
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
         settings = ""
+    for part in (_file_bytes(source), _file_bytes(unit_file_for(source)),
+                 _file_bytes(Path(settings) if settings else None)):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def common_inputs(formats: tuple[str, ...], template: Template) -> str:
+    """formgen's version, the formats, the template and SOURCE_DATE_EPOCH, hashed once per build."""
+    digest = hashlib.sha256()
     for part in (__version__.encode(), ",".join(formats).encode(), _file_bytes(Path(template.source)),
-                 _file_bytes(source), _file_bytes(unit_file_for(source)),
-                 _file_bytes(Path(settings) if settings else None),
                  os.environ.get("SOURCE_DATE_EPOCH", "").encode()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
@@ -199,8 +209,9 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
     forms: dict = manifest["forms"]
     results: list[FormResult] = []
     tasks = []
+    base = common_inputs(formats, template)
     for source, stem in find_declarations(Path(p) for p in paths):
-        inputs = inputs_hash(source, formats, template)
+        inputs = inputs_hash(source, formats, template, base)
         key = stem.as_posix()
         if not force and _unchanged(forms.get(key), inputs, output, stem):
             result = FormResult(source, key, skipped=True, inputs=inputs,
