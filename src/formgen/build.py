@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,23 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
         elif path.name != UNIT_FILE:
             found.setdefault(path, Path(path.stem))
     return sorted(found.items(), key=lambda item: str(item[1]))
+
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f<>:"|?*\\]')
+
+
+def output_name_problem(stem: Path) -> str | None:
+    """Why a declaration's file name cannot name its outputs on every system users have."""
+    for part in stem.parts:
+        if part in ("", ".", "..") or _UNSAFE_NAME.search(part):
+            return f"“{part}”含有 Windows 文件名中不能用的字符（如 \\ : * ? \" < > |）"
+        if part.split(".")[0].upper() in _WINDOWS_RESERVED:
+            return f"“{part}”是 Windows 保留的设备名，Word/Excel 文件不能以它命名"
+        if part.endswith((" ", ".")):
+            return f"“{part}”以空格或句点结尾，Windows 上无法用作文件名"
+    return None
 
 
 def _file_bytes(path: Path | None) -> bytes:
@@ -210,7 +228,20 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
     results: list[FormResult] = []
     tasks = []
     base = common_inputs(formats, template)
+    claimed: dict[str, Path] = {}  # output stem, case-folded → the declaration that writes it
     for source, stem in find_declarations(Path(p) for p in paths):
+        refusal = output_name_problem(stem)
+        other = claimed.setdefault(stem.as_posix().casefold(), source)
+        if refusal is None and other != source:
+            refusal = (f"与 {other} 会写出同名的输出文件 {stem.as_posix()}.docx/.xlsx"
+                       "（Windows 上不分大小写）")
+        if refusal:
+            results.append(FormResult(source, stem.as_posix(), problems=[Problem(
+                str(source), None, None, f"不能用这个文件名生成表：{refusal}",
+                "给申报文件改个名字（输出文件与申报文件同名）")]))
+            if progress:
+                progress(results[-1])
+            continue
         inputs = inputs_hash(source, formats, template, base)
         key = stem.as_posix()
         if not force and _unchanged(forms.get(key), inputs, output, stem):
@@ -256,6 +287,14 @@ def _run(tasks: list, jobs: int):
         yield from pool.map(_build_task, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 4))))
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
 def _remove_orphans(forms: dict, output: Path) -> list[Path]:
     """Delete the outputs of declarations that no longer exist (and are as formgen wrote them)."""
     removed = []
@@ -265,6 +304,8 @@ def _remove_orphans(forms: dict, output: Path) -> list[Path]:
             continue
         for name, digest in (entry.get("outputs") or {}).items():
             target = output / Path(key).parent / name
+            if not _inside(target, output) or target.suffix not in (".docx", ".xlsx"):
+                continue  # a manifest edited by hand never makes formgen delete other files
             if _sha256(target) == digest:
                 target.unlink()
                 removed.append(target)

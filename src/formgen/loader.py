@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -39,6 +39,15 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 # What YAML (and XML) cannot carry; PyYAML refuses these while reading.
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# What XML 1.0 cannot carry even when YAML escapes let it through ("\x01", "\ud800", "\uffff").
+_NOT_XML = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]")
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a real declaration is about 10 KB
+MAX_DEPTH = 16  # the format needs 6 levels; deeper is a mistake or an attack
+_DEEP_FLOW = re.compile(r"(?:[\[{][^\]}\[{]*){%d,}" % (MAX_DEPTH + 1))
+_DEEP_DASHES = re.compile(r"(?:-[ \t]+){%d,}" % (MAX_DEPTH + 1))
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SPAN_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?\s*$")
 
 _YAML_PROBLEMS = (
@@ -55,6 +64,9 @@ _YAML_PROBLEMS = (
     ("found unexpected end of stream", "引号或括号没有配对", "检查这段文字的引号是否成对"),
     ("found unknown escape character", "双引号中的反斜杠“\\”不合法",
      "双引号里的“\\”要写成“\\\\”，或改用单引号"),
+    ("found invalid Unicode character escape", "双引号中的“\\u”或“\\U”转义不是有效的字符",
+     "删除这个转义，或直接写出要用的字"),
+    ("but found another document", "一个文件里只能有一份申报", "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件"),
     ("expected a single document", "一个文件里只能有一份申报", "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件"),
     ("found undefined alias", "用了未定义的别名（*）", "申报文件不支持锚点与别名（& 和 *），请把内容直接写出来"),
     ("expected <block end>", "缩进不一致", "同一层的键必须左对齐"),
@@ -75,6 +87,9 @@ def unit_file_for(path: str | Path) -> Path | None:
 
 def read_bytes(path: str | Path) -> bytes:
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DeclarationError([_too_large(str(path), size)])
         return Path(path).read_bytes()
     except OSError as exc:
         raise DeclarationError([Problem(str(path), None, None, f"无法读取文件：{exc.strerror}",
@@ -97,6 +112,8 @@ def loads(data: bytes | str, source: str = "<输入>", *,
           label_ids: frozenset[str] | None = None,
           unit: tuple[bytes | str, str] | None = None) -> Declaration:
     """Load a declaration from bytes (or already decoded text); `unit` is (data, source) of a unit file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DeclarationError([_too_large(source, len(data))])
     text = decode(data, source) if isinstance(data, bytes) else data.lstrip("\ufeff")
     root = _compose(text, source)
     unit_root = None
@@ -110,6 +127,12 @@ def loads(data: bytes | str, source: str = "<输入>", *,
         label_ids = frozenset(default_template().labels)
     builder = _Builder(source, label_ids, text)
     return builder.declaration(root, unit_root)
+
+
+def _too_large(source: str, size: int) -> Problem:
+    return Problem(source, None, None,
+                   f"文件有 {size / 1024 / 1024:.1f} MB，超过了申报文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限",
+                   "一份申报通常只有几十 KB；检查是否选错了文件")
 
 
 def decode(data: bytes, source: str) -> str:
@@ -144,7 +167,32 @@ class _NamedText(io.StringIO):
         self.name = name
 
 
+def _too_deep(text: str) -> int | None:
+    """Offset where nesting gets deeper than any declaration needs, checked before parsing:
+    the parser recurses once per level, so a hostile file could exhaust the stack."""
+    for pattern in (_DEEP_FLOW, _DEEP_DASHES):
+        match = pattern.search(text)
+        if match:
+            return match.start()
+    indents = re.findall(r"^[ ]{%d,}(?=\S)" % (MAX_DEPTH * 8), text, re.M)
+    if indents:
+        return text.index(indents[0])
+    return None
+
+
 def _compose(text: str, source: str, named: bool = False) -> Node:
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.end()) + 1
+        column = tab.end() - (text.rfind("\n", 0, tab.end()) + 1)
+        raise DeclarationError([Problem(source, line, column, "这一行用了 Tab 键缩进",
+                                        "缩进请只用空格，不要用 Tab（可在编辑器中把 Tab 替换为两个空格）")])
+    deep = _too_deep(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        column = deep - (text.rfind("\n", 0, deep) + 1) + 1
+        raise DeclarationError([Problem(source, line, column, f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
+                                        "申报文件最多只有几层缩进；检查这里的括号或缩进")])
     try:
         root = yaml.compose(_NamedText(text, source) if named else text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -170,6 +218,9 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
         raise DeclarationError([Problem(
             source, line, column, f"文件含有不能写入表格的控制字符 {code}",
             "这类不可见字符常随复制粘贴带入；删除该位置的字符后重试")]) from None
+    except RecursionError:
+        raise DeclarationError([Problem(source, None, None, f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
+                                        "申报文件最多只有几层缩进；检查文件中的括号和缩进")]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         raise DeclarationError([Problem(source, None, None, f"YAML 格式错误：{exc}",
                                         "检查文件的缩进、冒号和引号")]) from None
@@ -203,6 +254,7 @@ class _Builder:
         self.positions: dict[str, tuple[int, int]] = {}
         self.key_positions: dict[str, tuple[int, int]] = {}
         self._seen: set[int] = set()
+        self._alias_reported = False
 
     # -- reporting ---------------------------------------------------------
 
@@ -217,8 +269,10 @@ class _Builder:
     def _check_node(self, node: Node, field: str) -> bool:
         """Refuse aliases and explicit tags: declarations are plain data."""
         if id(node) in self._seen:
-            self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
-                       "把要重复的内容直接再写一遍", field)
+            if not self._alias_reported:  # once: a "billion laughs" file has thousands
+                self._alias_reported = True
+                self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
+                           "把要重复的内容直接再写一遍", field)
             return False
         self._seen.add(id(node))
         tag = node.tag
@@ -297,6 +351,16 @@ class _Builder:
         value = node.value
         if node.style in ("|", ">"):
             value = value.rstrip("\n")
+        bad = _NOT_XML.search(value)
+        if bad:
+            self.error(node, f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
+                             f" U+{ord(bad.group()):04X}",
+                       "这类字符多由转义写法（如 \"\\x01\"、\"\\u0000\"）或复制粘贴带入；删除它", field)
+            return None
+        if len(value) > MAX_CELL_CHARS:
+            self.error(node, f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
+                       "精简这段文字；申报表中的一格不宜写这么长", field)
+            return None
         return value
 
     def required_text(self, entries: dict, key: str, field: str) -> str:
@@ -307,26 +371,26 @@ class _Builder:
         return value or ""
 
     def amount(self, node: Node | None, field: str) -> Decimal | None:
+        """A plain decimal as typed (`360`, `12.5`): no units, signs, exponents or digit groups."""
         raw = self.text(node, field)
         if raw is None or raw.strip() == "":
             return None
         cleaned = raw.strip()
-        try:
-            value = Decimal(cleaned.replace("_", "")) if re.fullmatch(
-                r"[+-]?(\d[\d_]*)?(\.\d*)?([eE][+-]?\d+)?", cleaned) else None
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            number = re.match(r"\s*([+-]?\d+(?:\.\d+)?)", cleaned.replace(",", ""))
-            hint = "只写数字，单位“万元”已在表头中"
-            if number:
-                hint += f"，例如“{number.group(1)}”"
-            self.error(node, f"金额“{raw}”不是数字", hint, field)
-            return None
-        if value < 0:
+        if cleaned.startswith("-") and _PLAIN_NUMBER.fullmatch(cleaned[1:]):
             self.error(node, f"金额“{raw}”是负数", "金额不能为负；没有的金额请留空", field)
             return None
-        return value
+        if not _PLAIN_NUMBER.fullmatch(cleaned):
+            number = re.search(r"\d+(?:\.\d+)?", cleaned.replace(",", "").replace("，", ""))
+            hint = "只写数字，单位“万元”已在表头中"
+            if number:
+                hint += f"，例如“{number.group()}”"
+            self.error(node, f"金额“{raw}”不是数字", hint, field)
+            return None
+        if len(cleaned.replace(".", "").lstrip("0")) > 15:
+            self.error(node, f"金额“{raw}”的有效数字超过 15 位，Excel 无法准确保存",
+                       "核对金额（单位是万元）", field)
+            return None
+        return Decimal(cleaned)
 
     def year(self, node: Node | None, field: str) -> int | None:
         raw = self.text(node, field)
@@ -340,7 +404,28 @@ class _Builder:
 
     # -- the declaration -----------------------------------------------------
 
+    def refuse_aliases(self, root: Node) -> None:
+        """Aliases compose to shared nodes; refuse the first one before reading anything,
+        whatever key it is under (a "billion laughs" file is a few shared nodes)."""
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
+                           "把要重复的内容直接再写一遍")
+                raise DeclarationError(self.problems)
+            seen.add(id(node))
+            if isinstance(node, MappingNode):
+                for key, value in node.value:
+                    stack += (value, key)
+            elif isinstance(node, SequenceNode):
+                stack += node.value
+
     def declaration(self, root: Node, unit_root: Node | None = None) -> Declaration:
+        self.refuse_aliases(root)
+        if unit_root is not None:
+            self.refuse_aliases(unit_root)
         if unit_root is not None:
             self.unit_source = unit_root.start_mark.name
             shared = self.mapping(unit_root, "", UNIT_KEYS) or {}

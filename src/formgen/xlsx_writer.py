@@ -20,6 +20,7 @@ S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PX_PER_CM = 96 / 2.54
 CM_PER_INCH = 2.54
+MAX_ROW_PT = 409.0
 MAX_DECIMALS = 6  # amounts with more decimals than this show in the General format
 
 # cellXfs indices (see styles_xml)
@@ -151,7 +152,8 @@ def row_heights(grid: Grid) -> list[float]:
         missing = need - sum(heights[r] for r in rows)
         if missing > 0:
             heights[rows[-1]] += missing
-    return [round(h, 2) for h in heights]
+    # Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
+    return [round(min(h, MAX_ROW_PT), 2) for h in heights]
 
 
 # -- the sheet ----------------------------------------------------------------
