@@ -351,6 +351,8 @@ class _Builder:
         value = node.value
         if node.style in ("|", ">"):
             value = value.rstrip("\n")
+        if "\r" in value:  # an escaped CR: a line break, as YAML treats a CR in the file itself
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         bad = _NOT_XML.search(value)
         if bad:
             self.error(node, f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
@@ -543,10 +545,14 @@ class _Builder:
             if not name1.strip():
                 self.error(key1, "一级指标名称为空", "写出一级指标的名称，如“产出指标”", field1)
             blocks = []
-            for name2, (key2, value2) in (self.mapping(value1, field1) or {}).items():
+            level2 = self.mapping(value1, field1)
+            for name2, (key2, value2) in (level2 or {}).items():
                 block = self.block(name2, key2, value2, f"{field1}.{name2}")
                 if block is not None:
                     blocks.append(block)
+            if level2 == {}:
+                self.error(key1, f"一级指标“{name1}”下没有二级指标",
+                           "在它下面写出二级指标（如“数量指标:”）及各行三级指标", field1)
             groups.append(Group(name1, tuple(blocks), field1))
         if level1 is not None and not groups:
             self.error(node, "绩效指标是空的", "至少写一个一级指标及其二级、三级指标", "绩效指标")
