@@ -137,6 +137,30 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("import", context_settings=CONTEXT, options_metavar="[选项]",
+             short_help="把已有的 Word/Excel 申报表导入为申报文件。",
+             help="读取已填好的《项目支出绩效目标申报表》（.xlsx 或 .docx，可指定文件夹），"
+                  "每张表写成一份申报文件（.yaml）。按栏目名称查找内容，不依赖固定的格子位置；"
+                  "没有用上的非空单元格会逐一列出，此时以状态 1 结束（加 --allow-unused 则为 0）。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path),
+                metavar="文件或文件夹...")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("declarations"),
+              show_default=True, help="写入申报文件的文件夹。")
+@click.option("--force", is_flag=True, help="覆盖已存在的同名申报文件。")
+@click.option("--allow-unused", is_flag=True, help="有未用上的单元格时也以状态 0 结束。")
+def import_command(paths: tuple[Path, ...], output: Path, force: bool, allow_unused: bool) -> None:
+    from .importer import import_paths
+
+    report = import_paths(paths, output, force=force)
+    for line in report.lines:
+        click.echo(line)
+    for line in report.errors:
+        click.echo(line, err=True)
+    click.echo(f"完成：导入 {report.written} 份申报，失败 {report.failed} 份，未用上的单元格 {report.unused} 个。")
+    if report.failed or (report.unused and not allow_unused):
+        sys.exit(1)
+
+
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
     if debug:

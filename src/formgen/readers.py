@@ -1,0 +1,224 @@
+"""Filled forms (.xlsx, .docx) → a raw grid of cells, whoever made them.
+
+The other direction of the writers: a file is read into anchor cells with
+their spans, whatever its geometry, so that `importer` can find the form by its
+labels. Word tables are not grids: cells are placed by w:gridBefore,
+w:gridSpan (or, where a generator left it out, the cell's width against the
+table grid) and w:vMerge.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from xml.etree import ElementTree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class RawCell:
+    row: int  # 0-based within its grid
+    col: int
+    text: str
+    where: str  # how a user finds it: "Sheet1!C3" or "表格第 3 行第 2 格"
+    rowspan: int = 1
+    colspan: int = 1
+    number: Decimal | None = None  # numeric cells (xlsx), as displayed
+
+
+@dataclass
+class RawGrid:
+    source: str
+    cells: list[RawCell]  # anchors, row-major
+    above: list[RawCell] = field(default_factory=list)  # paragraphs before the table (.docx)
+    _at: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    self._at.setdefault((r, c), cell)
+
+    def at(self, row: int, col: int) -> RawCell | None:
+        return self._at.get((row, col))
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+
+class ReadError(Exception):
+    """A file that is not a readable .xlsx/.docx form (message in Chinese)."""
+
+
+def read_grids(path: str | Path) -> list[RawGrid]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            return read_xlsx(path)
+        if suffix == ".docx":
+            return read_docx(path)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
+        raise ReadError(f"无法读取 {path.name}：文件已损坏或不是 Office 文件（{type(exc).__name__}）") from None
+    raise ReadError(f"{path.name} 不是 .xlsx 或 .docx 文件")
+
+
+# -- xlsx ------------------------------------------------------------------------------
+
+def _displayed(value, number_format: str) -> tuple[str, Decimal | None]:
+    """A cell's text as Excel shows it, and its number if it is one."""
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), None
+    if isinstance(value, (int, float)):
+        match = re.fullmatch(r"0\.(0+)", number_format or "")
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if match:
+            number = number.quantize(Decimal(1).scaleb(-len(match.group(1))))
+        elif number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        return format(number, "f"), number
+    return str(value), None
+
+
+def read_xlsx(path: Path) -> list[RawGrid]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, data_only=True)
+    grids = []
+    for ws in book.worksheets:
+        spans = {}
+        covered = set()
+        for rng in ws.merged_cells.ranges:
+            spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        covered.add((r, c))
+        cells = []
+        for row in ws.iter_rows():
+            for cell in row:
+                if (cell.row, cell.column) in covered:
+                    continue
+                text, number = _displayed(cell.value, cell.number_format)
+                rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
+                if not text and (rowspan, colspan) == (1, 1):
+                    continue
+                cells.append(RawCell(cell.row - 1, cell.column - 1, text, f"{ws.title}!{cell.coordinate}",
+                                     rowspan, colspan, number))
+        grids.append(RawGrid(f"{path}", cells))
+    return grids
+
+
+# -- docx ------------------------------------------------------------------------------
+
+def _text(element) -> str:
+    paragraphs = element.iter(f"{W}p") if element.tag != f"{W}p" else [element]
+    lines = []
+    for p in paragraphs:
+        parts = []
+        for node in p.iter():
+            if node.tag == f"{W}t":
+                parts.append(node.text or "")
+            elif node.tag in (f"{W}br", f"{W}cr"):
+                parts.append("\n")
+            elif node.tag == f"{W}tab":
+                parts.append("\t")
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _int(element, name: str, default: int = 0) -> int:
+    if element is None:
+        return default
+    try:
+        return int(element.get(f"{W}{name}", default))
+    except ValueError:
+        return default
+
+
+def _span_from_width(width: int, grid_widths: list[int], col: int) -> int:
+    """How many grid columns from `col` a cell of this width covers (for cells without gridSpan)."""
+    total, span = 0, 0
+    while col + span < len(grid_widths):
+        total += grid_widths[col + span]
+        span += 1
+        if total >= width * 0.95:
+            break
+    return max(1, span)
+
+
+def read_docx(path: Path) -> list[RawGrid]:
+    with zipfile.ZipFile(path) as z:
+        root = ElementTree.fromstring(z.read("word/document.xml"))
+    body = root.find(f"{W}body")
+    grids, above = [], []
+    for child in body:
+        if child.tag == f"{W}p":
+            text = _text(child)
+            if text.strip():
+                above.append(RawCell(-1 - len(above), 0, text, f"表格前第 {len(above) + 1} 段"))
+        elif child.tag == f"{W}tbl":
+            grids.append(_table(child, path, len(grids) + 1, above))
+            above = []
+    return grids
+
+
+def _table(tbl, path: Path, number: int, above: list[RawCell]) -> RawGrid:
+    grid_widths = [_int(g, "w") for g in tbl.iter(f"{W}gridCol")]
+    cells: list[RawCell] = []
+    owner: dict[tuple[int, int], RawCell] = {}
+    for r, tr in enumerate(tbl.findall(f"{W}tr")):
+        trpr = tr.find(f"{W}trPr")
+        col = _int(trpr.find(f"{W}gridBefore") if trpr is not None else None, "val")
+        for k, tc in enumerate(tr.findall(f"{W}tc"), start=1):
+            pr = tc.find(f"{W}tcPr")
+            span_el = pr.find(f"{W}gridSpan") if pr is not None else None
+            if span_el is not None:
+                span = max(1, _int(span_el, "val", 1))
+            else:
+                width_el = pr.find(f"{W}tcW") if pr is not None else None
+                width = _int(width_el, "w")
+                span = _span_from_width(width, grid_widths, col) if width and grid_widths else 1
+            vm = pr.find(f"{W}vMerge") if pr is not None else None
+            merge = None if vm is None else (vm.get(f"{W}val") or "continue")
+            above_cell = owner.get((r - 1, col))
+            if merge == "continue" and above_cell is not None:
+                above_cell.rowspan = r - above_cell.row + 1
+                for c in range(col, col + span):
+                    owner[(r, c)] = above_cell
+            else:
+                cell = RawCell(r, col, _text(tc), f"表格{number} 第 {r + 1} 行第 {k} 格", 1, span)
+                cells.append(cell)
+                for c in range(col, col + span):
+                    owner[(r, c)] = cell
+            col += span
+    return RawGrid(str(path), cells, above)
+
+
+def parse_amount(cell: RawCell | None) -> Decimal | None:
+    """An amount as written: a number cell, or text such as `80`, `80万元`, `1,200.5 万元`."""
+    if cell is None:
+        return None
+    if cell.number is not None:
+        return cell.number
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", cell.text).replace(",", "").replace(" ", "")
+    text = re.sub(r"(万元|万|元)$", "", text)
+    if not text:
+        return None
+    try:
+        return Decimal(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else None
+    except InvalidOperation:
+        return None
