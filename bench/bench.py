@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from formgen.importer import line_entry
+
 ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT.parent / "shared" / "peer"
 FORMGEN = [sys.executable, "-m", "formgen"]
@@ -70,23 +72,8 @@ def to_declaration(form: dict) -> dict:
         for block in group["blocks"]:
             mid = [(_text(n), _text(v)) for n, v in block["mid"]]
             annual = [(_text(n), _text(v)) for n, v in block["annual"]]
-            lines = []
-            for i in range(max(len(mid), len(annual))):
-                line = {}
-                m = mid[i] if i < len(mid) else None
-                a = annual[i] if i < len(annual) else None
-                if m and a and m[0] == a[0]:
-                    line["三级指标"] = m[0]
-                else:
-                    if m:
-                        line["中期三级指标"] = m[0]
-                    if a:
-                        line["年度三级指标"] = a[0]
-                if m:
-                    line["中期指标值"] = m[1]
-                if a:
-                    line["年度指标值"] = a[1]
-                lines.append(line)
+            lines = [line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
+                     for i in range(max(len(mid), len(annual)))]
             if block.get("annual_level2"):
                 blocks[block["level2"]] = {"年度二级指标": block["annual_level2"], "指标": lines}
             else:

@@ -242,23 +242,8 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
         annual = [(text(r, c3a)[0], text(r, c4a)[0]) for r in rows]
         mid = _trim(mid) if name_mid or any(a or b for a, b in mid) else []
         annual = _trim(annual) if name_annual or any(a or b for a, b in annual) else []
-        lines = []
-        for i in range(max(len(mid), len(annual))):
-            m = mid[i] if i < len(mid) else None
-            a = annual[i] if i < len(annual) else None
-            line: dict = {}
-            if m and a and m[0] == a[0]:
-                line["三级指标"] = m[0]
-            else:
-                if m:
-                    line["中期三级指标" if a else "三级指标"] = m[0]
-                if a:
-                    line["年度三级指标" if m else "三级指标"] = a[0]
-            if m:
-                line["中期指标值"] = m[1]
-            if a:
-                line["年度指标值"] = a[1]
-            lines.append(line)
+        lines = [line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
+                 for i in range(max(len(mid), len(annual)))]
         name = name_mid or name_annual
         group = indicators.setdefault(current_group, {})
         if name_mid and name_annual and name_annual != name_mid:
@@ -293,6 +278,23 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
         previous = (g_cell, m_cell, a_cell)
     close_block()
     return indicators
+
+
+def line_entry(mid: tuple[str, str] | None, annual: tuple[str, str] | None) -> dict:
+    """One indicator line in the declaration format, from its (三级, 指标值) on each side."""
+    line: dict = {}
+    if mid and annual and mid[0] == annual[0]:
+        line["三级指标"] = mid[0]
+    else:
+        if mid:
+            line["中期三级指标" if annual else "三级指标"] = mid[0]
+        if annual:
+            line["年度三级指标" if mid else "三级指标"] = annual[0]
+    if mid:
+        line["中期指标值"] = mid[1]
+    if annual:
+        line["年度指标值"] = annual[1]
+    return line
 
 
 def _trim(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -129,6 +129,15 @@ def loads(data: bytes | str, source: str = "<输入>", *,
     return builder.declaration(root, unit_root)
 
 
+def _line_col(text: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset (in bytes or characters)."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    start = text.rfind(newline, 0, offset) + 1
+    prefix = text[start:offset]
+    column = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
+    return text.count(newline, 0, offset) + 1, column + 1
+
+
 def _too_large(source: str, size: int) -> Problem:
     return Problem(source, None, None,
                    f"文件有 {size / 1024 / 1024:.1f} MB，超过了申报文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限",
@@ -145,9 +154,7 @@ def decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        line, column = _line_col(data, exc.start)
         try:
             data.decode("gb18030")
             guess = "看起来是 GBK/GB2312 编码（记事本中叫“ANSI”）。"
@@ -183,14 +190,12 @@ def _too_deep(text: str) -> int | None:
 def _compose(text: str, source: str, named: bool = False) -> Node:
     tab = _TAB_INDENT.search(text)
     if tab:
-        line = text.count("\n", 0, tab.end()) + 1
-        column = tab.end() - (text.rfind("\n", 0, tab.end()) + 1)
+        line, column = _line_col(text, tab.end() - 1)
         raise DeclarationError([Problem(source, line, column, "这一行用了 Tab 键缩进",
                                         "缩进请只用空格，不要用 Tab（可在编辑器中把 Tab 替换为两个空格）")])
     deep = _too_deep(text)
     if deep is not None:
-        line = text.count("\n", 0, deep) + 1
-        column = deep - (text.rfind("\n", 0, deep) + 1) + 1
+        line, column = _line_col(text, deep)
         raise DeclarationError([Problem(source, line, column, f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
                                         "申报文件最多只有几层缩进；检查这里的括号或缩进")])
     try:
@@ -211,9 +216,7 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
     except yaml.reader.ReaderError:
         # libyaml reports a byte offset; find the character ourselves.
         bad = _NON_PRINTABLE.search(text)
-        position = bad.start() if bad else 0
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, column = _line_col(text, bad.start() if bad else 0)
         code = f"U+{ord(bad.group()):04X}" if bad else "?"
         raise DeclarationError([Problem(
             source, line, column, f"文件含有不能写入表格的控制字符 {code}",
