@@ -37,6 +37,7 @@ FORMGEN = [sys.executable, "-m", "formgen"]
 
 # -- synthetic declarations ---------------------------------------------------------
 
+
 def _first(value):
     """The peer's strings may carry alternatives after '||'; the first one wins (peer common.first)."""
     return value.split("||", 1)[0].strip() if isinstance(value, str) else value
@@ -52,28 +53,39 @@ def to_declaration(form: dict) -> dict:
     decl = {"年度": form["year"], "项目名称": _text(form["name"])}
     if form.get("department"):
         decl["主管部门"] = _text(form["department"])
-    decl.update({"实施单位": _text(form["unit"]), "项目属性": _text(form["attribute"]),
-                 "项目期": _text(form["period"])})
+    decl.update(
+        {
+            "实施单位": _text(form["unit"]),
+            "项目属性": _text(form["attribute"]),
+            "项目期": _text(form["period"]),
+        }
+    )
     if form.get("period_label") and form["period_label"] != "项目期":
         decl["标签"] = {"项目期": form["period_label"]}
     funds = {}
     for side, key in (("mid", "中期"), ("annual", "年度")):
-        given = {label: _first(form["funds"][side].get(k)) for k, label in
-                 (("total", "资金总额"), ("fiscal", "财政拨款"), ("other", "其他资金"))}
+        given = {
+            label: _first(form["funds"][side].get(k))
+            for k, label in (("total", "资金总额"), ("fiscal", "财政拨款"), ("other", "其他资金"))
+        }
         funds[key] = {k: v for k, v in given.items() if v is not None}
     decl["项目资金"] = funds
     goals = form["goals"]
-    decl["总体目标"] = {"中期年度": f"{goals['span'][0]}—{goals['span'][1]}",
-                    "中期目标": [_text(g) for g in goals["mid"]],
-                    "年度目标": [_text(g) for g in goals["annual"]]}
+    decl["总体目标"] = {
+        "中期年度": f"{goals['span'][0]}—{goals['span'][1]}",
+        "中期目标": [_text(g) for g in goals["mid"]],
+        "年度目标": [_text(g) for g in goals["annual"]],
+    }
     indicators = {}
     for group in form["indicators"]:
         blocks = {}
         for block in group["blocks"]:
             mid = [(_text(n), _text(v)) for n, v in block["mid"]]
             annual = [(_text(n), _text(v)) for n, v in block["annual"]]
-            lines = [line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
-                     for i in range(max(len(mid), len(annual)))]
+            lines = [
+                line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
+                for i in range(max(len(mid), len(annual)))
+            ]
             if block.get("annual_level2"):
                 blocks[block["level2"]] = {"年度二级指标": block["annual_level2"], "指标": lines}
             else:
@@ -88,13 +100,16 @@ def write_declarations(folder: Path, forms: list[dict]) -> list[Path]:
     # The synthetic forms round annual amounts on their own, so their sums may be off
     # by 0.1 and some lines have a name but no value: the rules would refuse those forms,
     # and the peer renders them, so for a like-for-like comparison the two rules are off.
-    (folder / "formgen.toml").write_text('disable = ["E-FUNDS-SUM", "E-LINE-INCOMPLETE"]\n',
-                                         encoding="utf-8")
+    (folder / "formgen.toml").write_text(
+        'disable = ["E-FUNDS-SUM", "E-LINE-INCOMPLETE"]\n', encoding="utf-8"
+    )
     paths = []
     for i, form in enumerate(forms, start=1):
         path = folder / f"form_{i:05d}.yaml"
-        path.write_text(yaml.safe_dump(to_declaration(form), allow_unicode=True, sort_keys=False,
-                                       width=1000), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(to_declaration(form), allow_unicode=True, sort_keys=False, width=1000),
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -113,6 +128,7 @@ def fallback_declarations(folder: Path, n: int) -> list[Path]:
 
 
 # -- measuring ------------------------------------------------------------------------
+
 
 def best_of(repeat: int, fn) -> tuple[float, float]:
     times = []
@@ -137,18 +153,24 @@ def peak_rss_of_build(folder: Path, out: Path) -> float:
 
     Read from /proc (VmHWM): Linux carries ru_maxrss across fork+exec, so a child
     started by this (large) process would report this process's peak."""
-    code = ("from formgen.build import build\n"
-            f"build([{str(folder)!r}], {str(out)!r}, jobs=1, force=True)\n"
-            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n")
+    code = (
+        "from formgen.build import build\n"
+        f"build([{str(folder)!r}], {str(out)!r}, jobs=1, force=True)\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(done.stdout.split()[-1]) / 1024
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--big", action="store_true", help="also N = 1000")
-    ap.add_argument("--repeat", type=int, default=3, help="time each in-process phase K times, keep the best")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="time each in-process phase K times, keep the best"
+    )
     ap.add_argument("--record", action="store_true", help="write the figures to bench/RESULTS.md")
     args = ap.parse_args()
 
@@ -168,12 +190,16 @@ def main() -> None:
 
             peer = (peer_docx, peer_xlsx, synth)
         except ImportError as exc:
-            say(f"peer present but not importable ({exc}); pip install -e '.[bench]' — formgen alone")
+            say(
+                f"peer present but not importable ({exc}); pip install -e '.[bench]' — formgen alone"
+            )
     else:
         say(f"{PEER} is absent: formgen's figures alone (on copies of the bundled declarations)")
 
     say(f"# formgen benchmark — {datetime.date.today().isoformat()}")
-    say(f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    say(
+        f"machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
     sizes = [args.n] + ([1000] if args.big and args.n != 1000 else [])
     for n in sizes:
         bench_n(n, peer, args.repeat, say)
@@ -218,12 +244,30 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
         peer_docx.build_template()
         pout = work / "peer"
         pout.mkdir()
-        p_docx = n / best_of(repeat, lambda: [peer_docx.render(f, str(pout / f"p{i}.docx"))
-                                              for i, f in enumerate(forms)])[0]
-        p_xlsx = n / best_of(repeat, lambda: [peer_xlsx.render(f, str(pout / f"p{i}.xlsx"))
-                                              for i, f in enumerate(forms)])[0]
-        say(f"render .docx: peer    {p_docx:8.1f} forms/s   ratio formgen/peer {fg_docx / p_docx:6.1f}x (target ≥ 20x)")
-        say(f"render .xlsx: peer    {p_xlsx:8.1f} forms/s   ratio formgen/peer {fg_xlsx / p_xlsx:6.1f}x (target ≥ 8x)")
+        p_docx = (
+            n
+            / best_of(
+                repeat,
+                lambda: [
+                    peer_docx.render(f, str(pout / f"p{i}.docx")) for i, f in enumerate(forms)
+                ],
+            )[0]
+        )
+        p_xlsx = (
+            n
+            / best_of(
+                repeat,
+                lambda: [
+                    peer_xlsx.render(f, str(pout / f"p{i}.xlsx")) for i, f in enumerate(forms)
+                ],
+            )[0]
+        )
+        say(
+            f"render .docx: peer    {p_docx:8.1f} forms/s   ratio formgen/peer {fg_docx / p_docx:6.1f}x (target ≥ 20x)"
+        )
+        say(
+            f"render .xlsx: peer    {p_xlsx:8.1f} forms/s   ratio formgen/peer {fg_xlsx / p_xlsx:6.1f}x (target ≥ 8x)"
+        )
         # the peer end to end: read its YAML files, write both files (in process: no start-up cost)
         ydir = work / "peer-yaml"
         ydir.mkdir()
@@ -241,16 +285,25 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
         peer_e2e = n / best_of(1, peer_end_to_end)[0]
 
     build_dir = work / "build"
-    j1 = n / run([*FORMGEN, "build", str(decl_dir), "-o", str(build_dir), "-j", "1", "-q", "--force"], work)
+    j1 = n / run(
+        [*FORMGEN, "build", str(decl_dir), "-o", str(build_dir), "-j", "1", "-q", "--force"], work
+    )
     say(f"end to end `formgen build -j 1` (command, YAML → both files): {j1:8.1f} forms/s")
     if peer_e2e:
-        say(f"end to end peer (in process, YAML → both files):            {peer_e2e:8.1f} forms/s"
-            f"   ratio {j1 / peer_e2e:6.1f}x (target ≥ 10x)")
-    j2 = n / run([*FORMGEN, "build", str(decl_dir), "-o", str(work / "build2"), "-j", "2", "-q", "--force"], work)
+        say(
+            f"end to end peer (in process, YAML → both files):            {peer_e2e:8.1f} forms/s"
+            f"   ratio {j1 / peer_e2e:6.1f}x (target ≥ 10x)"
+        )
+    j2 = n / run(
+        [*FORMGEN, "build", str(decl_dir), "-o", str(work / "build2"), "-j", "2", "-q", "--force"],
+        work,
+    )
     say(f"end to end `formgen build -j 2`: {j2:8.1f} forms/s ({j2 / j1:.2f}x -j 1)")
     noop = run([*FORMGEN, "build", str(decl_dir), "-o", str(build_dir), "-q"], work)
-    say(f"no-op rebuild of {n} unchanged forms (command included): {noop:.3f} s"
-        + (" (target < 1 s for 1000)" if n == 1000 else ""))
+    say(
+        f"no-op rebuild of {n} unchanged forms (command included): {noop:.3f} s"
+        + (" (target < 1 s for 1000)" if n == 1000 else "")
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -263,8 +316,10 @@ def bench_memory_and_startup(say) -> None:
         folder = work / f"d{n}"
         fallback_declarations(folder, n)
         rss[n] = peak_rss_of_build(folder, work / f"o{n}")
-    say(f"peak RSS `build -j 1`: 100 forms {rss[100]:.1f} MB, 1000 forms {rss[1000]:.1f} MB "
-        f"({rss[1000] / rss[100]:.2f}x, target ≤ 1.5x)")
+    say(
+        f"peak RSS `build -j 1`: 100 forms {rss[100]:.1f} MB, 1000 forms {rss[1000]:.1f} MB "
+        f"({rss[1000] / rss[100]:.2f}x, target ≤ 1.5x)"
+    )
     helps = [run([*FORMGEN, "--help"], work) for _ in range(5)]
     console = shutil.which("formgen")
     line = f"`python -m formgen --help`: best {min(helps) * 1000:.0f} ms of 5"

@@ -50,8 +50,12 @@ def parse_expected(path: Path) -> dict[str, str]:
                     if (rr, cc) != (r, c):
                         covered.add((rr, cc))
             grid[ref(r, c, rowspan, colspan)] = text.replace("<br>", "\n")
-    marks = {(r, c) for r, cells in enumerate(rows, 1) for c, t in enumerate(cells, 1) if t in ("^", "<")}
-    assert marks == covered, f"{path.name}: ^/< marks that belong to no range: {sorted(marks ^ covered)}"
+    marks = {
+        (r, c) for r, cells in enumerate(rows, 1) for c, t in enumerate(cells, 1) if t in ("^", "<")
+    }
+    assert marks == covered, (
+        f"{path.name}: ^/< marks that belong to no range: {sorted(marks ^ covered)}"
+    )
     return grid
 
 
@@ -89,7 +93,9 @@ def read_docx(path: Path) -> dict[str, str]:
             vmerge = None if vm_el is None else (vm_el.get(f"{W}val") or "continue")
             if vmerge == "continue":
                 key = owner[(row - 1, col)]
-                assert anchors[key][2] == span, f"row {row} col {col}: continuation of another width"
+                assert anchors[key][2] == span, (
+                    f"row {row} col {col}: continuation of another width"
+                )
                 assert _cell_text(tc) == "", f"row {row} col {col}: text in a vMerge continuation"
                 anchors[key][1] += 1
             else:

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import DECLARATIONS
 from gridio import read_xlsx
 
@@ -16,8 +14,14 @@ BAD = "年度: 2022\n项目名称: 坏的\n实施单位: 某单位\n项目资金
 
 
 def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "formgen", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "formgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def test_build_without_arguments_builds_every_declaration(project: Path):
@@ -25,7 +29,9 @@ def test_build_without_arguments_builds_every_declaration(project: Path):
     assert run.returncode == 0, run.stderr
     outputs = sorted(p.name for p in (project / "output").iterdir() if not p.name.startswith("."))
     assert len(outputs) == 12
-    assert outputs == sorted(f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx"))
+    assert outputs == sorted(
+        f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx")
+    )
     assert run.stdout.count("已生成：") == 6
     assert "完成：共 6 份申报，生成 6 份（12 个文件），未改动跳过 0 份，失败 0 份" in run.stdout
 
@@ -41,7 +47,9 @@ def test_bad_declaration_beside_good_ones(project: Path):
     names = sorted(p.name for p in (project / "output").iterdir())
     assert ".formgen-manifest.json" in names
     names.remove(".formgen-manifest.json")
-    assert len(names) == 12 and not any(n.startswith(("坏的", ".")) or n.endswith(".tmp") for n in names)
+    assert len(names) == 12 and not any(
+        n.startswith(("坏的", ".")) or n.endswith(".tmp") for n in names
+    )
 
 
 def test_subfolders_are_mirrored_and_format_selects(project: Path):
@@ -58,7 +66,9 @@ def test_subfolders_are_mirrored_and_format_selects(project: Path):
 def test_single_file_argument(project: Path):
     run = formgen("build", "declarations/宿州发布运营经费.yaml", "--format", "docx", cwd=project)
     assert run.returncode == 0, run.stderr
-    assert [p.name for p in (project / "output").iterdir() if not p.name.startswith(".")] == ["宿州发布运营经费.docx"]
+    assert [p.name for p in (project / "output").iterdir() if not p.name.startswith(".")] == [
+        "宿州发布运营经费.docx"
+    ]
 
 
 def test_no_declarations_found(tmp_path: Path):
@@ -70,7 +80,9 @@ def test_no_declarations_found(tmp_path: Path):
 def test_help_and_usage_errors_are_chinese(tmp_path: Path):
     run = formgen("build", "--help", cwd=tmp_path)
     assert run.returncode == 0
-    assert "用法：" in run.stdout and "输出文件夹" in run.stdout and "显示本帮助并退出" in run.stdout
+    assert (
+        "用法：" in run.stdout and "输出文件夹" in run.stdout and "显示本帮助并退出" in run.stdout
+    )
     assert "Usage" not in run.stdout and "Show this message" not in run.stdout
     run = formgen("build", "--format", "pdf", cwd=tmp_path)
     assert run.returncode == 2
@@ -87,15 +99,20 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: P
     target = project / "output" / "宿州发布运营经费.xlsx"
     before = target.read_bytes()
     (project / "declarations" / "宿州发布运营经费.yaml").write_text(
-        (project / "declarations" / "宿州发布运营经费.yaml").read_text(encoding="utf-8").replace(
-            "项目期: 2022年度", "项目期: 已修改"), encoding="utf-8")
+        (project / "declarations" / "宿州发布运营经费.yaml")
+        .read_text(encoding="utf-8")
+        .replace("项目期: 2022年度", "项目期: 已修改"),
+        encoding="utf-8",
+    )
 
     def broken(fh, data):
         fh.write(data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(package, "_write_all", broken)
-    results = build([project / "declarations" / "宿州发布运营经费.yaml"], project / "output").results
+    results = build(
+        [project / "declarations" / "宿州发布运营经费.yaml"], project / "output"
+    ).results
     assert not results[0].ok
     message = results[0].problems[0].format()
     assert "宿州发布运营经费.docx" in message and "无法写入输出文件" in message

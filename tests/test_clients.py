@@ -22,11 +22,12 @@ STEMS = sorted(p.stem for p in DECLARATIONS.glob("*.yaml"))
 
 
 def _variant_files(tmp_path: Path) -> list[Path]:
+    from test_variants import VARIANT
+
     from formgen.docx_writer import write_docx
     from formgen.layout import layout
     from formgen.loader import loads
     from formgen.xlsx_writer import write_xlsx
-    from test_variants import VARIANT
 
     grid = layout(loads(VARIANT.encode(), "variant.yaml"))
     write_docx(grid, tmp_path / "variant.docx")
@@ -36,11 +37,17 @@ def _variant_files(tmp_path: Path) -> list[Path]:
 
 def test_outputs_validate_against_ecma376(built: Path, tmp_path: Path):
     if not VALIDATOR.exists():
-        pytest.skip(f"{VALIDATOR} is absent (a user's clone has no ../shared): schema validation not run")
+        pytest.skip(
+            f"{VALIDATOR} is absent (a user's clone has no ../shared): schema validation not run"
+        )
     files = sorted(built.glob("*.docx")) + sorted(built.glob("*.xlsx")) + _variant_files(tmp_path)
     assert len(files) == 14
-    run = subprocess.run([sys.executable, str(VALIDATOR), str(VALIDATOR.parent / "xsd"), *map(str, files)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(VALIDATOR), str(VALIDATOR.parent / "xsd"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "14/14 files valid" in run.stdout
 
@@ -60,9 +67,20 @@ def pdfs(built: Path, tmp_path_factory) -> Path:
     for ext in ("docx", "xlsx"):
         files = sorted(str(p) for p in built.glob(f"*.{ext}"))
         run = subprocess.run(
-            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(out / ext), *files],
-            capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(profile)},
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out / ext),
+                *files,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "HOME": str(profile)},
         )
         assert run.returncode == 0, run.stdout + run.stderr
     return out
@@ -79,7 +97,9 @@ def test_libreoffice_converts_to_a4_pdf(pdfs: Path, stem: str, ext: str):
     meta = subprocess.run([info, str(pdf)], capture_output=True, text=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", meta).groups())
     assert (round(width), round(height)) == (595, 842), meta  # A4 portrait
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
     squeezed = re.sub(r"\s+", "", text)
     assert "项目支出绩效目标申报表" in squeezed
     assert stem in squeezed  # the project name, not cut off

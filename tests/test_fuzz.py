@@ -26,8 +26,11 @@ controls = st.text(st.characters(codec="utf-8", categories=("Cc",)), min_size=1,
 long_text = st.text(st.sampled_from("测试文字长句，。"), min_size=500, max_size=3000)
 texts = st.one_of(plain, plain, plain, plain, wild, long_text)
 required = st.one_of(plain.filter(bool), plain.filter(bool), plain.filter(bool), texts)
-amounts = st.one_of(st.none(), st.integers(0, 10**9).map(str),
-                    st.decimals(0, 10**6, places=2, allow_nan=False).map(str))
+amounts = st.one_of(
+    st.none(),
+    st.integers(0, 10**9).map(str),
+    st.decimals(0, 10**6, places=2, allow_nan=False).map(str),
+)
 sides = st.one_of(st.none(), st.tuples(texts, texts))
 
 
@@ -56,46 +59,100 @@ names = st.text(st.characters(codec="utf-8", categories=("L", "N")), min_size=1,
 
 @st.composite
 def declarations(draw):
-    groups = draw(st.dictionaries(names, st.dictionaries(names, st.lists(lines(), min_size=1, max_size=6),
-                                                         min_size=1, max_size=4), min_size=1, max_size=4))
+    groups = draw(
+        st.dictionaries(
+            names,
+            st.dictionaries(
+                names, st.lists(lines(), min_size=1, max_size=6), min_size=1, max_size=4
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     data = {
         "年度": draw(st.integers(2000, 2100)),
         "项目名称": draw(required),
         "实施单位": draw(required),
         "项目属性": draw(st.one_of(st.none(), texts)),
         "项目期": draw(st.one_of(texts, texts, texts, controls)),  # sometimes what XML cannot carry
-        "项目资金": {side: {k: draw(amounts) for k in ("资金总额", "财政拨款", "其他资金")}
-                   for side in ("中期", "年度")},
-        "总体目标": {"中期年度": "2022—2024", "中期目标": draw(texts),
-                 "年度目标": draw(st.lists(texts, max_size=4))},
-        "绩效指标": {l1: {l2: [ln[0] for ln in block] for l2, block in l2s.items()}
-                 for l1, l2s in groups.items()},
+        "项目资金": {
+            side: {k: draw(amounts) for k in ("资金总额", "财政拨款", "其他资金")}
+            for side in ("中期", "年度")
+        },
+        "总体目标": {
+            "中期年度": "2022—2024",
+            "中期目标": draw(texts),
+            "年度目标": draw(st.lists(texts, max_size=4)),
+        },
+        "绩效指标": {
+            l1: {l2: [ln[0] for ln in block] for l2, block in l2s.items()}
+            for l1, l2s in groups.items()
+        },
     }
     if draw(st.booleans()):
         data["主管部门"] = draw(texts)
     if draw(st.integers(0, 9)) == 0:
-        data.pop(draw(st.sampled_from(["项目名称", "实施单位", "总体目标", "年度"])))  # a missing part
+        data.pop(
+            draw(st.sampled_from(["项目名称", "实施单位", "总体目标", "年度"]))
+        )  # a missing part
     return data, groups
 
 
 def expected_grid(data: dict, groups: dict) -> dict[str, str]:
     """FORM.md, cell by cell, for the generated data (a CR is a line break, as in YAML)."""
-    g = {ref(1, 1, 1, 8): "项目支出绩效目标申报表", ref(2, 1, 1, 8): f"（{data['年度']}年度）",
-         "A3:B3": "项目名称", "C3:H3": data["项目名称"]}
+    g = {
+        ref(1, 1, 1, 8): "项目支出绩效目标申报表",
+        ref(2, 1, 1, 8): f"（{data['年度']}年度）",
+        "A3:B3": "项目名称",
+        "C3:H3": data["项目名称"],
+    }
     if data.get("主管部门"):
-        g.update({"A4:B4": "主管部门及代码", "C4:E4": data["主管部门"], "F4": "实施单位", "G4:H4": data["实施单位"]})
+        g.update(
+            {
+                "A4:B4": "主管部门及代码",
+                "C4:E4": data["主管部门"],
+                "F4": "实施单位",
+                "G4:H4": data["实施单位"],
+            }
+        )
     else:
         g.update({"A4:B4": "实施单位", "C4:H4": data["实施单位"]})
-    g.update({"A5:B5": "项目属性", "C5:E5": data["项目属性"] or "", "F5": "项目期", "G5:H5": data["项目期"],
-              "A6:B8": "项目资金（万元）"})
-    labels = (("中期资金总额：", "年度资金总额："), ("其中：财政拨款", "其中：财政拨款"), ("其他资金", "其他资金"))
-    for i, (key, (mid_label, annual_label)) in enumerate(zip(("资金总额", "财政拨款", "其他资金"), labels)):
+    g.update(
+        {
+            "A5:B5": "项目属性",
+            "C5:E5": data["项目属性"] or "",
+            "F5": "项目期",
+            "G5:H5": data["项目期"],
+            "A6:B8": "项目资金（万元）",
+        }
+    )
+    labels = (
+        ("中期资金总额：", "年度资金总额："),
+        ("其中：财政拨款", "其中：财政拨款"),
+        ("其他资金", "其他资金"),
+    )
+    for i, (key, (mid_label, annual_label)) in enumerate(
+        zip(("资金总额", "财政拨款", "其他资金"), labels, strict=True)
+    ):
         r = 6 + i
-        g.update({f"C{r}": mid_label, f"D{r}:E{r}": data["项目资金"]["中期"][key] or "",
-                  f"F{r}": annual_label, f"G{r}:H{r}": data["项目资金"]["年度"][key] or ""})
+        g.update(
+            {
+                f"C{r}": mid_label,
+                f"D{r}:E{r}": data["项目资金"]["中期"][key] or "",
+                f"F{r}": annual_label,
+                f"G{r}:H{r}": data["项目资金"]["年度"][key] or "",
+            }
+        )
     goals = data["总体目标"]
-    g.update({"A9:B10": "总体目标", "C9:E9": "中期目标（2022年—2024年）", "F9:H9": "年度目标",
-              "C10:E10": goals["中期目标"], "F10:H10": "\n".join(goals["年度目标"])})
+    g.update(
+        {
+            "A9:B10": "总体目标",
+            "C9:E9": "中期目标（2022年—2024年）",
+            "F9:H9": "年度目标",
+            "C10:E10": goals["中期目标"],
+            "F10:H10": "\n".join(goals["年度目标"]),
+        }
+    )
     row = 12
     for l1, l2s in groups.items():
         top = row
@@ -112,12 +169,25 @@ def expected_grid(data: dict, groups: dict) -> dict[str, str]:
             row += n
         g[ref(top, 2, row - top, 1)] = l1
     g[ref(11, 1, row - 11, 1)] = "绩效指标"
-    g.update({"B11": "一级指标", "C11": "二级指标", "D11": "三级指标", "E11": "指标值",
-              "F11": "二级指标", "G11": "三级指标", "H11": "指标值"})
+    g.update(
+        {
+            "B11": "一级指标",
+            "C11": "二级指标",
+            "D11": "三级指标",
+            "E11": "指标值",
+            "F11": "二级指标",
+            "G11": "三级指标",
+            "H11": "指标值",
+        }
+    )
     return g
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(declarations())
 def test_generated_declarations(case):
     data, groups = case

@@ -64,9 +64,13 @@ def deep_block(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-BILLION_LAUGHS = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
-) + "项目名称: *i\n"
+BILLION_LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    + "项目名称: *i\n"
+)
 
 # (id, declaration bytes or text, line, column, words the message must contain)
 ERRORS = [
@@ -88,10 +92,22 @@ ERRORS = [
     ("tab-indent", GOOD.replace("  中期年度", "\t中期年度"), 12, 1, "Tab"),
     ("unclosed-quote", with_name('"测试'), 31, 1, "引号"),
     ("duplicate-top-key", GOOD + "年度: 2023\n", 31, 1, "重复出现"),
-    ("duplicate-level1", GOOD + "  产出指标:\n    数量指标:\n      - 三级指标: 丁\n        中期指标值: 1次\n",
-     31, 3, "重复出现"),
-    ("anchor-alias", GOOD.replace("  年度目标: 年度", "  年度目标: *g").replace("  中期目标: 中期", "  中期目标: &g 中期"),
-     14, 9, "别名"),
+    (
+        "duplicate-level1",
+        GOOD + "  产出指标:\n    数量指标:\n      - 三级指标: 丁\n        中期指标值: 1次\n",
+        31,
+        3,
+        "重复出现",
+    ),
+    (
+        "anchor-alias",
+        GOOD.replace("  年度目标: 年度", "  年度目标: *g").replace(
+            "  中期目标: 中期", "  中期目标: &g 中期"
+        ),
+        14,
+        9,
+        "别名",
+    ),
     ("billion-laughs", BILLION_LAUGHS, 2, 8, "别名"),
     ("python-object-tag", with_name("!!python/object/apply:os.system [echo pwned]"), 2, 7, "标签"),
     ("python-name-key-tag", GOOD + "!!python/name:os.system : x\n", 31, 1, "标签"),
@@ -106,7 +122,13 @@ ERRORS = [
     ("amount-nan", GOOD.replace("资金总额: 30", "资金总额: .nan"), 6, 11, "不是数字"),
     ("amount-inf", GOOD.replace("资金总额: 30", "资金总额: .inf"), 6, 11, "不是数字"),
     ("amount-bool", GOOD.replace("资金总额: 30", "资金总额: yes"), 6, 11, "不是数字"),
-    ("amount-16-digits", GOOD.replace("资金总额: 30", "资金总额: 1234567890123456"), 6, 11, "15 位"),
+    (
+        "amount-16-digits",
+        GOOD.replace("资金总额: 30", "资金总额: 1234567890123456"),
+        6,
+        11,
+        "15 位",
+    ),
     ("amount-formula", GOOD.replace("资金总额: 30", "资金总额: '=SUM(A1:A9)'"), 6, 11, "不是数字"),
     ("year-five-digits", GOOD.replace("年度: 2022", "年度: 20222"), 1, 5, "四位数"),
     ("list-as-key", GOOD + "[a, b]: c\n", 31, 1, "键必须是一段文字"),
@@ -115,7 +137,9 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("data, line, column, words", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(
+    "data, line, column, words", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
 def test_refused_with_position(data, line, column, words):
     start = time.perf_counter()
     with pytest.raises(DeclarationError) as info:
@@ -146,16 +170,21 @@ def test_fifty_megabyte_file_is_refused_unread(tmp_path: Path):
 
 # -- text stays text --------------------------------------------------------------------
 
+
 def _build_one(tmp_path: Path, text: str) -> tuple[dict, dict, Path]:
     source = tmp_path / "d" / "x.yaml"
     source.parent.mkdir(exist_ok=True)
     source.write_text(text, encoding="utf-8")
     report = build([source.parent], tmp_path / "o")
     assert not report.failed, [p.format() for r in report.failed for p in r.problems]
-    return read_docx(tmp_path / "o" / "x.docx"), read_xlsx(tmp_path / "o" / "x.xlsx"), tmp_path / "o" / "x.xlsx"
+    return (
+        read_docx(tmp_path / "o" / "x.docx"),
+        read_xlsx(tmp_path / "o" / "x.xlsx"),
+        tmp_path / "o" / "x.xlsx",
+    )
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1:A2)", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1:A2)", '=HYPERLINK("http://x")'])
 def test_formula_injection_stays_text(tmp_path: Path, value: str):
     text = with_name(f"'{value}'").replace("中期指标值: ≥3次", f"中期指标值: '{value}'")
     docx, xlsx, path = _build_one(tmp_path, text)
@@ -164,7 +193,9 @@ def test_formula_injection_stays_text(tmp_path: Path, value: str):
     assert "<f>" not in sheet and "<f " not in sheet
 
 
-@pytest.mark.parametrize("value", ["{{ 7*7 }}", "{% for x in range(9) %}x{% endfor %}", "${HOME}", "{# 注释 #}"])
+@pytest.mark.parametrize(
+    "value", ["{{ 7*7 }}", "{% for x in range(9) %}x{% endfor %}", "${HOME}", "{# 注释 #}"]
+)
 def test_template_syntax_is_literal(tmp_path: Path, value: str):
     text = with_name(f"'{value}'") + f"标签:\n  项目期: '{value}'\n"
     docx, xlsx, _ = _build_one(tmp_path, text)
@@ -197,10 +228,17 @@ def test_mixed_and_old_mac_line_endings_load(tmp_path: Path):
 
 # -- paths stay inside -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, words", [
-    ("CON.yaml", "保留的设备名"), ("lpt1.yaml", "保留的设备名"), ("a:b.yaml", "不能用的字符"),
-    ("问号?.yaml", "不能用的字符"), ("尾随空格 .yaml", "空格或句点结尾"),
-])
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("CON.yaml", "保留的设备名"),
+        ("lpt1.yaml", "保留的设备名"),
+        ("a:b.yaml", "不能用的字符"),
+        ("问号?.yaml", "不能用的字符"),
+        ("尾随空格 .yaml", "空格或句点结尾"),
+    ],
+)
 def test_unsafe_output_names_are_refused(tmp_path: Path, name: str, words: str):
     decls = tmp_path / "d"
     decls.mkdir()
@@ -232,8 +270,9 @@ def test_tampered_manifest_never_deletes_outside_the_output(tmp_path: Path):
     import hashlib
 
     digest = hashlib.sha256(b"precious").hexdigest()
-    (out / MANIFEST).write_text(json.dumps({"forms": {"../x": {"source": "gone.yaml",
-                                                               "outputs": {"victim.docx": digest}}}}))
+    (out / MANIFEST).write_text(
+        json.dumps({"forms": {"../x": {"source": "gone.yaml", "outputs": {"victim.docx": digest}}}})
+    )
     decls = tmp_path / "d"
     decls.mkdir()
     (decls / "好.yaml").write_text(GOOD, encoding="utf-8")
@@ -250,6 +289,7 @@ def test_a_folder_named_like_a_declaration_is_not_read(tmp_path: Path):
 
 
 # -- nothing lost -------------------------------------------------------------------------------
+
 
 def test_interrupted_write_leaves_earlier_output_and_no_temporary(tmp_path: Path, monkeypatch):
     from formgen import package
@@ -293,10 +333,15 @@ def test_unwritable_output_names_the_file_and_the_reason(tmp_path: Path, monkeyp
 
 def test_build_never_writes_into_declarations(project: Path):
     def snapshot():
-        return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in (project / "declarations").rglob("*")}
+        return {
+            p: (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in (project / "declarations").rglob("*")
+        }
 
     before = snapshot()
-    subprocess.run([sys.executable, "-m", "formgen", "build"], cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "formgen", "build"], cwd=project, check=True, capture_output=True
+    )
     subprocess.run([sys.executable, "-m", "formgen", "check"], cwd=project, capture_output=True)
     assert snapshot() == before
 
@@ -306,10 +351,18 @@ def test_never_a_traceback_from_the_command(tmp_path: Path):
     decls = tmp_path / "declarations"
     decls.mkdir()
     for name, data, *_ in ERRORS:
-        (decls / f"{name}.yaml").write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        (decls / f"{name}.yaml").write_bytes(
+            data.encode("utf-8") if isinstance(data, str) else data
+        )
     (decls / "好.yaml").write_text(GOOD, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "formgen", "build"], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    run = subprocess.run(
+        [sys.executable, "-m", "formgen", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr + run.stdout
     for name, *_ in ERRORS:
@@ -319,14 +372,22 @@ def test_never_a_traceback_from_the_command(tmp_path: Path):
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(tmp_path: Path):
-    code = ("import sys, formgen.build as b\n"
-            "def boom(*a, **k):\n    raise RuntimeError('故意的')\n"
-            "b.build = boom\n"
-            "from formgen.cli import main\nsys.argv = ['formgen'] + sys.argv[1:]\nmain()\n")
+    code = (
+        "import sys, formgen.build as b\n"
+        "def boom(*a, **k):\n    raise RuntimeError('故意的')\n"
+        "b.build = boom\n"
+        "from formgen.cli import main\nsys.argv = ['formgen'] + sys.argv[1:]\nmain()\n"
+    )
     (tmp_path / "declarations").mkdir()
-    quiet = subprocess.run([sys.executable, "-c", code, "build"], cwd=tmp_path, capture_output=True, text=True)
+    quiet = subprocess.run(
+        [sys.executable, "-c", code, "build"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert quiet.returncode == 2 and "内部错误：RuntimeError: 故意的" in quiet.stderr
     assert "Traceback" not in quiet.stderr
-    loud = subprocess.run([sys.executable, "-c", code, "--debug", "build"], cwd=tmp_path, capture_output=True,
-                          text=True)
+    loud = subprocess.run(
+        [sys.executable, "-c", code, "--debug", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert "Traceback" in loud.stderr

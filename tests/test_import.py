@@ -97,8 +97,13 @@ def expected(text: str = EXPECTED):
     return loads(text.encode("utf-8"), "expected.yaml")
 
 
-def foreign_xlsx(path: Path, *, amounts=("80", "70", "10", "30", "30", ""), stray: str | None = None,
-                 annual_missing: bool = False) -> Path:
+def foreign_xlsx(
+    path: Path,
+    *,
+    amounts=("80", "70", "10", "30", "30", ""),
+    stray: str | None = None,
+    annual_missing: bool = False,
+) -> Path:
     """Ten columns instead of eight, labels spanning three, half-width punctuation, the title
     inside the sheet, an empty row, amounts as text with units, 一级/二级 repeated on every row."""
     wb = openpyxl.Workbook()
@@ -110,19 +115,71 @@ def foreign_xlsx(path: Path, *, amounts=("80", "70", "10", "30", "30", ""), stra
     ws.append(["项目名称", None, None, "外来项目"])
     ws.append(["实施单位 ", None, None, "某县某局"])
     ws.append(["项目属性", None, None, "新增项目", None, None, "项目期", None, "三年"])
-    ws.append(["项目资金(万元)", None, None, "中期资金总额:", None, amounts[0], "年度资金总额:", None, amounts[3]])
-    ws.append([None, None, None, "其中: 财政拨款", None, amounts[1], "其中: 财政拨款", None, amounts[4]])
+    ws.append(
+        [
+            "项目资金(万元)",
+            None,
+            None,
+            "中期资金总额:",
+            None,
+            amounts[0],
+            "年度资金总额:",
+            None,
+            amounts[3],
+        ]
+    )
+    ws.append(
+        [None, None, None, "其中: 财政拨款", None, amounts[1], "其中: 财政拨款", None, amounts[4]]
+    )
     ws.append([None, None, None, "其他资金", None, amounts[2], "其他资金", None, amounts[5]])
     ws.append(["总体目标", None, None, "中期目标(2023年-2025年)", None, None, "年度目标"])
-    ws.append([None, None, None, "三年内完成某项工作。", None, None, "目标1：完成第一阶段。\n目标2：开展培训。"])
-    ws.append(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", None, "二级指标", "三级指标", "指标值"])
+    ws.append(
+        [
+            None,
+            None,
+            None,
+            "三年内完成某项工作。",
+            None,
+            None,
+            "目标1：完成第一阶段。\n目标2：开展培训。",
+        ]
+    )
+    ws.append(
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            None,
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ]
+    )
     for l1, l2, l3, mid, annual in LINES:
         if annual_missing and l2 == "质量指标":
             ws.append([None, l1, l2, l3, mid, None])
         else:
             ws.append([None, l1, l2, l3, mid, None, l2, l3, annual])
-    for rng in ("A1:J1", "A2:J2", "A4:C4", "D4:J4", "A5:C5", "D5:J5", "A6:C6", "D6:F6", "G6:H6", "I6:J6",
-                "A7:C9", "A10:C11", "D10:F10", "G10:J10", "D11:F11", "G11:J11"):
+    for rng in (
+        "A1:J1",
+        "A2:J2",
+        "A4:C4",
+        "D4:J4",
+        "A5:C5",
+        "D5:J5",
+        "A6:C6",
+        "D6:F6",
+        "G6:H6",
+        "I6:J6",
+        "A7:C9",
+        "A10:C11",
+        "D10:F10",
+        "G10:J10",
+        "D11:F11",
+        "G11:J11",
+    ):
         ws.merge_cells(rng)
     if stray:
         ws["J14"] = stray
@@ -130,10 +187,9 @@ def foreign_xlsx(path: Path, *, amounts=("80", "70", "10", "30", "30", ""), stra
     return path
 
 
-
-
-def foreign_docx(path: Path, *, title_in_table: bool = False, department: bool = False,
-                 widths_only: bool = False) -> Path:
+def foreign_docx(
+    path: Path, *, title_in_table: bool = False, department: bool = False, widths_only: bool = False
+) -> Path:
     """A Word table built row by row with python-docx: rows of different cell counts (gridSpan),
     vertical merges, the title as paragraphs or as the table's first row."""
     doc = Document()
@@ -145,18 +201,38 @@ def foreign_docx(path: Path, *, title_in_table: bool = False, department: bool =
         doc.add_paragraph("（2023年度）")
     rows.append([("项目名称", 2), ("外来项目", 6)])
     if department:
-        rows.append([("主管部门及代码", 2), ("某县政府（100200）", 3), ("实施单位", 1), ("某县某局", 2)])
+        rows.append(
+            [("主管部门及代码", 2), ("某县政府（100200）", 3), ("实施单位", 1), ("某县某局", 2)]
+        )
     else:
         rows.append([("实施单位", 2), ("某县某局", 6)])
     rows += [
         [("项目属性", 2), ("新增项目", 3), ("项目期", 1), ("三年", 2)],
-        [("项目资金（万元）", 2, "restart"), ("中期资金总额：", 1), ("80万元", 2), ("年度资金总额：", 1), ("30", 2)],
+        [
+            ("项目资金（万元）", 2, "restart"),
+            ("中期资金总额：", 1),
+            ("80万元", 2),
+            ("年度资金总额：", 1),
+            ("30", 2),
+        ],
         [("", 2, "continue"), ("其中：财政拨款", 1), ("70", 2), ("其中：财政拨款", 1), ("30", 2)],
         [("", 2, "continue"), ("其他资金", 1), ("10", 2), ("其他资金", 1), ("", 2)],
         [("总体目标", 2, "restart"), ("中期目标（2023年—2025年）", 3), ("年度目标", 3)],
-        [("", 2, "continue"), ("三年内完成某项工作。", 3), ("目标1：完成第一阶段。\n目标2：开展培训。", 3)],
-        [("绩效指标", 1, "restart"), ("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1),
-         ("二级指标", 1), ("三级指标", 1), ("指标值", 1)],
+        [
+            ("", 2, "continue"),
+            ("三年内完成某项工作。", 3),
+            ("目标1：完成第一阶段。\n目标2：开展培训。", 3),
+        ],
+        [
+            ("绩效指标", 1, "restart"),
+            ("一级指标", 1),
+            ("二级指标", 1),
+            ("三级指标", 1),
+            ("指标值", 1),
+            ("二级指标", 1),
+            ("三级指标", 1),
+            ("指标值", 1),
+        ],
     ]
     previous = (None, None)
     for l1, l2, l3, mid, annual in LINES:
@@ -203,7 +279,9 @@ def foreign_docx(path: Path, *, title_in_table: bool = False, department: bool =
 
 
 def test_xlsx_other_geometry_punctuation_and_units(tmp_path: Path):
-    path = foreign_xlsx(tmp_path / "外来.xlsx", amounts=("80万元", "70 万元", "１０", "30万元", "30", ""))
+    path = foreign_xlsx(
+        tmp_path / "外来.xlsx", amounts=("80万元", "70 万元", "１０", "30万元", "30", "")
+    )
     decl, form = imported_declaration(path)
     assert form.unused == []
     assert same(decl, expected())
@@ -211,10 +289,13 @@ def test_xlsx_other_geometry_punctuation_and_units(tmp_path: Path):
 
 def test_xlsx_with_one_side_missing(tmp_path: Path):
     decl, _ = imported_declaration(foreign_xlsx(tmp_path / "缺.xlsx", annual_missing=True))
-    text = EXPECTED.replace("""      - 三级指标: 合格率
+    text = EXPECTED.replace(
+        """      - 三级指标: 合格率
         中期指标值: 100%
-        年度指标值: 100%""", """      - 三级指标: 合格率
-        中期指标值: 100%""")
+        年度指标值: 100%""",
+        """      - 三级指标: 合格率
+        中期指标值: 100%""",
+    )
     assert same(decl, expected(text))
     quality = decl.indicators[0].blocks[1]
     assert quality.annual_lines == () and quality.mid_lines[0].value == "100%"
@@ -227,9 +308,18 @@ def test_docx_ragged_rows_with_title_above(tmp_path: Path):
 
 
 def test_docx_title_inside_the_table_and_department(tmp_path: Path):
-    decl, form = imported_declaration(foreign_docx(tmp_path / "外来.docx", title_in_table=True, department=True))
+    decl, form = imported_declaration(
+        foreign_docx(tmp_path / "外来.docx", title_in_table=True, department=True)
+    )
     assert form.unused == []
-    assert same(decl, expected(EXPECTED.replace("实施单位: 某县某局", "主管部门: 某县政府（100200）\n实施单位: 某县某局")))
+    assert same(
+        decl,
+        expected(
+            EXPECTED.replace(
+                "实施单位: 某县某局", "主管部门: 某县政府（100200）\n实施单位: 某县某局"
+            )
+        ),
+    )
 
 
 def test_docx_cells_placed_by_width_without_gridspan(tmp_path: Path):
@@ -249,13 +339,29 @@ def test_build_of_import_carries_every_text_into_the_form_grid(tmp_path: Path):
     grid = read_xlsx(tmp_path / "out" / "外来.xlsx")
     assert grid["C3:H3"] == "外来项目" and grid["C4:H4"] == "某县某局"
     assert (grid["C5:E5"], grid["G5:H5"]) == ("新增项目", "三年")
-    assert (grid["D6:E6"], grid["D7:E7"], grid["D8:E8"], grid["G6:H6"], grid["G7:H7"], grid["G8:H8"]) == \
-        ("80", "70", "10", "30", "30", "")
+    assert (
+        grid["D6:E6"],
+        grid["D7:E7"],
+        grid["D8:E8"],
+        grid["G6:H6"],
+        grid["G7:H7"],
+        grid["G8:H8"],
+    ) == ("80", "70", "10", "30", "30", "")
     assert grid["C9:E9"] == "中期目标（2023年—2025年）"
     assert grid["F10:H10"] == "目标1：完成第一阶段。\n目标2：开展培训。"
-    assert (grid["B12:B14"], grid["C12:C13"], grid["D12"], grid["E12"], grid["H13"]) == \
-        ("产出指标", "数量指标", "培训人次", "≥300人次", "≥2次")
-    assert (grid["B15"], grid["F15"], grid["G15"], grid["H15"]) == ("满意度指标", "服务对象满意度指标", "满意度", "≥90%")
+    assert (grid["B12:B14"], grid["C12:C13"], grid["D12"], grid["E12"], grid["H13"]) == (
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥300人次",
+        "≥2次",
+    )
+    assert (grid["B15"], grid["F15"], grid["G15"], grid["H15"]) == (
+        "满意度指标",
+        "服务对象满意度指标",
+        "满意度",
+        "≥90%",
+    )
 
 
 def test_unused_cells_are_reported_and_fail_the_command(tmp_path: Path):
@@ -264,8 +370,13 @@ def test_unused_cells_are_reported_and_fail_the_command(tmp_path: Path):
     assert [(c.where, c.text) for c in form.unused] == [("申报表!J14", "备注：此表仅供参考")]
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "formgen", "import", *args], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "formgen", "import", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     first = run("多.xlsx", "-o", "decl")
     assert first.returncode == 1
@@ -285,8 +396,13 @@ def test_not_a_form(tmp_path: Path):
     wb.active["A1"] = "随便一张表"
     wb.save(tmp_path / "别的.xlsx")
     (tmp_path / "坏.docx").write_bytes(b"not a zip")
-    run = subprocess.run([sys.executable, "-m", "formgen", "import", "别的.xlsx", "坏.docx", "-o", "d"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "formgen", "import", "别的.xlsx", "坏.docx", "-o", "d"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "别的.xlsx: 错误：找不到“项目名称”" in run.stderr
     assert "坏.docx: 错误：无法读取 坏.docx" in run.stderr

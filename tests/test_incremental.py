@@ -20,8 +20,11 @@ UNIT = "年度: 2022\n实施单位: 共享的实施单位\n主管部门: 共享�
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 @pytest.fixture()
@@ -31,7 +34,9 @@ def unit_project(project: Path) -> Path:
     unit.mkdir()
     for name in ("劳务派遣人员经费", "宿州发布运营经费"):
         text = (project / "declarations" / f"{name}.yaml").read_text(encoding="utf-8")
-        text = text.replace("实施单位: 中共宿州市委网络安全和信息化委员会办公室\n", "").replace("年度: 2022\n", "")
+        text = text.replace("实施单位: 中共宿州市委网络安全和信息化委员会办公室\n", "").replace(
+            "年度: 2022\n", ""
+        )
         (unit / f"{name}.yaml").write_text(text, encoding="utf-8")
         (project / "declarations" / f"{name}.yaml").unlink()
     (unit / "_unit.yaml").write_text(UNIT, encoding="utf-8")
@@ -40,20 +45,31 @@ def unit_project(project: Path) -> Path:
 
 # -- units -------------------------------------------------------------------------
 
+
 def test_unit_file_gives_shared_fields_and_own_values_win(unit_project: Path):
     decls = unit_project / "declarations" / "某单位"
     decl = load(decls / "劳务派遣人员经费.yaml")
     assert (decl.unit, decl.department, decl.year, decl.labels) == (
-        "共享的实施单位", "共享的主管部门（100001）", 2022, {"项目期": "项目日期"})
+        "共享的实施单位",
+        "共享的主管部门（100001）",
+        2022,
+        {"项目期": "项目日期"},
+    )
     (decls / "宿州发布运营经费.yaml").write_text(
         "实施单位: 自己的单位\n标签:\n  项目名称: 名称\n"
-        + (decls / "宿州发布运营经费.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        + (decls / "宿州发布运营经费.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     decl = load(decls / "宿州发布运营经费.yaml")
     assert decl.unit == "自己的单位" and decl.labels == {"项目名称": "名称", "项目期": "项目日期"}
     report = build([unit_project / "declarations" / "某单位"], unit_project / "output")
     assert [r.stem for r in report.built] == ["劳务派遣人员经费", "宿州发布运营经费"]
     grid = read_xlsx(unit_project / "output" / "劳务派遣人员经费.xlsx")
-    assert grid["A4:B4"] == "主管部门及代码" and grid["G4:H4"] == "共享的实施单位" and grid["F5"] == "项目日期"
+    assert (
+        grid["A4:B4"] == "主管部门及代码"
+        and grid["G4:H4"] == "共享的实施单位"
+        and grid["F5"] == "项目日期"
+    )
 
 
 def test_errors_in_the_unit_file_point_at_it(unit_project: Path):
@@ -74,11 +90,14 @@ def test_rule_findings_on_unit_fields_name_the_unit_file(unit_project: Path):
 
     unit = unit_project / "declarations" / "某单位" / "_unit.yaml"
     unit.write_text(UNIT.replace("年度: 2022", "年度: 2030"), encoding="utf-8")
-    findings = [p for p in check(load(unit.parent / "劳务派遣人员经费.yaml")) if p.rule == "E-YEAR-SPAN"]
+    findings = [
+        p for p in check(load(unit.parent / "劳务派遣人员经费.yaml")) if p.rule == "E-YEAR-SPAN"
+    ]
     assert [(p.file, p.line, p.column) for p in findings] == [(str(unit), 1, 5)]
 
 
 # -- reproducible -------------------------------------------------------------------------
+
 
 def _build_in_subprocess(project: Path, out: str, tz: str, fake_time: float, jobs: int = 1) -> None:
     code = (
@@ -90,8 +109,14 @@ def _build_in_subprocess(project: Path, out: str, tz: str, fake_time: float, job
     )
     env = {**os.environ, "TZ": tz}
     env.pop("SOURCE_DATE_EPOCH", None)
-    run = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -102,7 +127,9 @@ def test_byte_identical_whatever_the_clock_time_zone_and_order(unit_project: Pat
     assert len(first) == 12 and first == second
     # building one form on its own gives the same bytes as building it among all
     build([unit_project / "declarations" / "某单位" / "宿州发布运营经费.yaml"], unit_project / "c")
-    assert (unit_project / "c" / "宿州发布运营经费.docx").read_bytes() == first["某单位/宿州发布运营经费.docx"]
+    assert (unit_project / "c" / "宿州发布运营经费.docx").read_bytes() == first[
+        "某单位/宿州发布运营经费.docx"
+    ]
 
 
 def test_source_date_epoch_sets_document_times(tmp_path: Path, monkeypatch):
@@ -120,6 +147,7 @@ def test_source_date_epoch_sets_document_times(tmp_path: Path, monkeypatch):
 
 # -- incremental -----------------------------------------------------------------------------
 
+
 def test_noop_rebuild_builds_nothing(project: Path):
     out = project / "output"
     assert len(build([project / "declarations"], out).built) == 6
@@ -134,7 +162,10 @@ def test_edited_declaration_rebuilds_exactly_that_form(project: Path):
     out = project / "output"
     build([project / "declarations"], out)
     path = project / "declarations" / "宿州发布运营经费.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("项目期: 2022年度", "项目期: 一年"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目期: 2022年度", "项目期: 一年"),
+        encoding="utf-8",
+    )
     report = build([project / "declarations"], out)
     assert [r.stem for r in report.built] == ["宿州发布运营经费"] and len(report.skipped) == 5
     assert read_xlsx(out / "宿州发布运营经费.xlsx")["G5:H5"] == "一年"
@@ -175,12 +206,16 @@ def test_deleted_declaration_removes_its_outputs_unless_kept(project: Path):
     report = build([project / "declarations"], out, keep_orphans=True)
     assert report.removed == [] and (out / "劳务派遣人员经费.docx").exists()
     report = build([project / "declarations"], out)
-    assert sorted(p.name for p in report.removed) == ["劳务派遣人员经费.docx", "劳务派遣人员经费.xlsx"]
+    assert sorted(p.name for p in report.removed) == [
+        "劳务派遣人员经费.docx",
+        "劳务派遣人员经费.xlsx",
+    ]
     assert not (out / "劳务派遣人员经费.docx").exists() and len(list(out.glob("*.docx"))) == 5
     assert "劳务派遣人员经费" not in (out / MANIFEST).read_text(encoding="utf-8")
 
 
 # -- parallel --------------------------------------------------------------------------------
+
 
 def test_parallel_equals_serial_and_a_failure_stays_local(project: Path):
     bad = project / "declarations" / "坏.yaml"
@@ -189,15 +224,27 @@ def test_parallel_equals_serial_and_a_failure_stays_local(project: Path):
     parallel = build([project / "declarations"], project / "j2", jobs=2)
     assert outputs(project / "j1") == outputs(project / "j2") and len(outputs(project / "j1")) == 12
     assert [r.stem for r in parallel.failed] == ["坏"] == [r.stem for r in serial.failed]
-    assert [p.format() for p in parallel.failed[0].problems] == [p.format() for p in serial.failed[0].problems]
+    assert [p.format() for p in parallel.failed[0].problems] == [
+        p.format() for p in serial.failed[0].problems
+    ]
 
 
 def test_cli_summary_and_quiet(project: Path):
-    run = subprocess.run([sys.executable, "-m", "formgen", "build", "-q"], cwd=project,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "formgen", "build", "-q"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0 and "已生成" not in run.stdout
     assert "生成 6 份（12 个文件），未改动跳过 0 份，失败 0 份" in run.stdout
-    run = subprocess.run([sys.executable, "-m", "formgen", "build", "-j", "2"], cwd=project,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "formgen", "build", "-j", "2"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "生成 0 份（0 个文件），未改动跳过 6 份，失败 0 份" in run.stdout
     shutil.rmtree(project / "output")

@@ -69,7 +69,11 @@ def test_duplicate_key_rejected_with_both_lines():
 
 
 def test_duplicate_nested_key():
-    p = only(GOOD.replace("        中期指标值: ≥1次\n", "        中期指标值: ≥1次\n        中期指标值: ≥2次\n"))
+    p = only(
+        GOOD.replace(
+            "        中期指标值: ≥1次\n", "        中期指标值: ≥1次\n        中期指标值: ≥2次\n"
+        )
+    )
     assert (p.line, p.column) == (19, 9)
     assert p.field == "绩效指标.产出指标.数量指标[0].中期指标值"
 
@@ -147,13 +151,17 @@ def test_empty_file():
 
 
 def test_aliases_refused():
-    text = GOOD.replace("  中期目标: 中期", "  中期目标: &g 中期").replace("  年度目标: 年度", "  年度目标: *g")
+    text = GOOD.replace("  中期目标: 中期", "  中期目标: &g 中期").replace(
+        "  年度目标: 年度", "  年度目标: *g"
+    )
     p = only(text)
     assert p.line == 13 and "别名" in p.message
 
 
 def test_python_tags_refused():
-    p = only(GOOD.replace("项目名称: 测试项目", "项目名称: !!python/object/apply:os.system [echo hi]"))
+    p = only(
+        GOOD.replace("项目名称: 测试项目", "项目名称: !!python/object/apply:os.system [echo hi]")
+    )
     assert p.line == 2 and "标签" in p.message
 
 

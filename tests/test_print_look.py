@@ -32,7 +32,10 @@ def test_xlsx_print_setup(built: Path, stem: str):
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_options.horizontalCentered
     assert not ws.sheet_view.showGridLines
-    assert ws.print_area == f"'{ws.title}'!$A$1:$H${ws.max_row}" or ws.print_area == f"$A$1:$H${ws.max_row}"
+    assert (
+        ws.print_area == f"'{ws.title}'!$A$1:$H${ws.max_row}"
+        or ws.print_area == f"$A$1:$H${ws.max_row}"
+    )
     assert 0.7 <= ws.page_margins.left <= 0.9  # about 2 cm
 
 
@@ -77,8 +80,10 @@ def test_xlsx_rows_tall_enough_for_wrapped_text(built: Path, stem: str):
             rows = range(cell.row, (rng.max_row if rng else cell.row) + 1)
             cols = range(cell.column, (rng.max_col if rng else cell.column) + 1)
             width_px = sum(ws.column_dimensions[chr(64 + c)].width * 7 + 5 for c in cols) - 6
-            lines = sum(max(1, math.ceil(sum(14 if ord(ch) > 0x2000 else 7 for ch in part) / width_px))
-                        for part in cell.value.split("\n"))
+            lines = sum(
+                max(1, math.ceil(sum(14 if ord(ch) > 0x2000 else 7 for ch in part) / width_px))
+                for part in cell.value.split("\n")
+            )
             height = sum(ws.row_dimensions[r].height for r in rows)
             assert height >= lines * 13.5, f"{cell.coordinate}: {height} pt for {lines} lines"
 
@@ -103,7 +108,14 @@ def test_docx_fonts_page_and_title(built: Path, stem: str):
     assert rpr.find(f"{W}rFonts").get(f"{W}eastAsia") == "宋体"
     assert title.find(f"{W}pPr/{W}jc").get(f"{W}val") == "center"
     borders = body.find(f"{W}tbl/{W}tblPr/{W}tblBorders")
-    assert {etree.QName(b).localname for b in borders} >= {"top", "left", "bottom", "right", "insideH", "insideV"}
+    assert {etree.QName(b).localname for b in borders} >= {
+        "top",
+        "left",
+        "bottom",
+        "right",
+        "insideH",
+        "insideV",
+    }
     assert all(b.get(f"{W}val") == "single" for b in borders)
     widths = [int(g.get(f"{W}w")) for g in body.iter(f"{W}gridCol")]
     assert len(widths) == 8 and sum(widths) <= 11906 - 2 * margin
@@ -111,8 +123,11 @@ def test_docx_fonts_page_and_title(built: Path, stem: str):
 
 def test_goal_items_are_separate_paragraphs(built: Path):
     doc = _part(built / "网络安全和信息化工作经费.docx", "word/document.xml")
-    cells = [tc for tc in doc.iter(f"{W}tc")
-             if "".join(t.text for t in tc.iter(f"{W}t")).startswith("目标1")]
+    cells = [
+        tc
+        for tc in doc.iter(f"{W}tc")
+        if "".join(t.text for t in tc.iter(f"{W}t")).startswith("目标1")
+    ]
     assert len(cells) == 1
     assert len(cells[0].findall(f"{W}p")) == 6
 

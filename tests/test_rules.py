@@ -57,7 +57,9 @@ BASE = """\
 
 def findings(text: str, vocabulary: str = "2015", disabled=()):
     decl = loads(text.encode(), "t.yaml")
-    return [(p.rule, p.line, p.column) for p in check(decl, Settings(vocabulary, frozenset(disabled)))]
+    return [
+        (p.rule, p.line, p.column) for p in check(decl, Settings(vocabulary, frozenset(disabled)))
+    ]
 
 
 def fired(text: str, rule_id: str, **kw):
@@ -70,17 +72,29 @@ def test_base_declaration_is_clean():
 
 # -- errors -----------------------------------------------------------------------
 
+
 def test_funds_must_add_up_exactly_as_decimals():
     assert fired(BASE.replace("其他资金: 50", "其他资金: 49.99"), "E-FUNDS-SUM") == [(6, 11)]
-    text = BASE.replace("资金总额: 100.5", "资金总额: 0.3").replace("财政拨款: 100.5", "财政拨款: 0.1\n    其他资金: 0.2")
+    text = BASE.replace("资金总额: 100.5", "资金总额: 0.3").replace(
+        "财政拨款: 100.5", "财政拨款: 0.1\n    其他资金: 0.2"
+    )
     assert fired(text, "E-FUNDS-SUM") == []  # 0.1 + 0.2 == 0.3 as decimals, not as floats
 
 
 def test_annual_funds_above_mid():
-    text = BASE.replace("资金总额: 100.5", "资金总额: 300.5").replace("财政拨款: 100.5", "财政拨款: 300.5")
+    text = BASE.replace("资金总额: 100.5", "资金总额: 300.5").replace(
+        "财政拨款: 100.5", "财政拨款: 300.5"
+    )
     assert fired(text, "E-FUNDS-ANNUAL") == [(10, 11)]
-    assert fired(BASE.replace("资金总额: 100.5", "资金总额: 300").replace("财政拨款: 100.5", "财政拨款: 300"),
-                 "E-FUNDS-ANNUAL") == []
+    assert (
+        fired(
+            BASE.replace("资金总额: 100.5", "资金总额: 300").replace(
+                "财政拨款: 100.5", "财政拨款: 300"
+            ),
+            "E-FUNDS-ANNUAL",
+        )
+        == []
+    )
 
 
 def test_year_outside_span():
@@ -91,16 +105,21 @@ def test_year_outside_span():
 def test_line_name_without_value_and_value_without_name():
     text = BASE.replace("        年度指标值: ≥10次", "        年度指标值:")
     assert fired(text, "E-LINE-INCOMPLETE") == [(21, 15)]
-    text = BASE.replace("      - 三级指标: 合格率\n        中期指标值: 100%",
-                        "      - 年度三级指标: 合格率\n        中期指标值: 100%")
+    text = BASE.replace(
+        "      - 三级指标: 合格率\n        中期指标值: 100%",
+        "      - 年度三级指标: 合格率\n        中期指标值: 100%",
+    )
     assert fired(text, "E-LINE-INCOMPLETE") == [(27, 16)]
     # near miss: a 三级指标 “不适用” needs no value (seed form 1, 生态效益指标)
-    text = BASE.replace("      - 三级指标: 防护意识\n        中期指标值: 持续提升\n        年度指标值: 持续提升",
-                        "      - 三级指标: 不适用\n        中期指标值:\n        年度指标值:")
+    text = BASE.replace(
+        "      - 三级指标: 防护意识\n        中期指标值: 持续提升\n        年度指标值: 持续提升",
+        "      - 三级指标: 不适用\n        中期指标值:\n        年度指标值:",
+    )
     assert fired(text, "E-LINE-INCOMPLETE") == []
 
 
 # -- indicator names -------------------------------------------------------------------
+
 
 def test_level2_typo_from_seed_form_6(tmp_path):
     text = BASE.replace("    社会效益指标:", "    可持续响指标:")
@@ -108,15 +127,25 @@ def test_level2_typo_from_seed_form_6(tmp_path):
     (found,) = [p for p in check(decl) if p.rule == "W-INDICATOR-L2"]
     assert (found.line, found.column) == (30, 5)
     assert "是否为“可持续影响指标”" in found.message
-    assert found.format().startswith("t.yaml:30:5: 警告 W-INDICATOR-L2 二级指标“可持续响指标”不是效益指标下的标准名称")
+    assert found.format().startswith(
+        "t.yaml:30:5: 警告 W-INDICATOR-L2 二级指标“可持续响指标”不是效益指标下的标准名称"
+    )
 
 
 def test_level2_annual_wording_from_seed_form_2():
-    text = BASE.replace("    服务对象满意度指标:\n      - 三级指标: 学员满意度\n        中期指标值: 满意率≥95%\n        年度指标值: 满意率≥95%\n",
-                        "    服务对象满意度指标:\n      年度二级指标: 服务对象满意度\n      指标:\n"
-                        "        - 三级指标: 学员满意度\n          中期指标值: 满意率≥95%\n          年度指标值: 满意率≥95%\n")
+    text = BASE.replace(
+        "    服务对象满意度指标:\n      - 三级指标: 学员满意度\n        中期指标值: 满意率≥95%\n        年度指标值: 满意率≥95%\n",
+        "    服务对象满意度指标:\n      年度二级指标: 服务对象满意度\n      指标:\n"
+        "        - 三级指标: 学员满意度\n          中期指标值: 满意率≥95%\n          年度指标值: 满意率≥95%\n",
+    )
     assert fired(text, "W-INDICATOR-L2") == [(36, 15)]
-    assert fired(text.replace("年度二级指标: 服务对象满意度", "年度二级指标: 服务对象满意度指标"), "W-INDICATOR-L2") == []
+    assert (
+        fired(
+            text.replace("年度二级指标: 服务对象满意度", "年度二级指标: 服务对象满意度指标"),
+            "W-INDICATOR-L2",
+        )
+        == []
+    )
 
 
 def test_level2_under_the_wrong_level1():
@@ -143,8 +172,11 @@ def test_vocabulary_2021_and_mixing():
 
 
 def test_missing_level1_and_quantity():
-    text = BASE.replace("  满意度指标:\n    服务对象满意度指标:\n      - 三级指标: 学员满意度\n"
-                        "        中期指标值: 满意率≥95%\n        年度指标值: 满意率≥95%\n", "")
+    text = BASE.replace(
+        "  满意度指标:\n    服务对象满意度指标:\n      - 三级指标: 学员满意度\n"
+        "        中期指标值: 满意率≥95%\n        年度指标值: 满意率≥95%\n",
+        "",
+    )
     assert fired(text, "W-MISSING-L1") == [(16, 1)]
     text = BASE.replace("    数量指标:", "    时效指标:")
     assert fired(text, "W-MISSING-QUANTITY") == [(17, 3)]
@@ -152,36 +184,66 @@ def test_missing_level1_and_quantity():
 
 # -- values -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, rule_id", [
-    (">=30次", "W-VALUE-ASCII"), ("<=6小时", "W-VALUE-ASCII"),
-    ("≥次", "W-VALUE-NO-NUMBER"), ("150", "W-VALUE-NO-UNIT"),
-])
+
+@pytest.mark.parametrize(
+    "value, rule_id",
+    [
+        (">=30次", "W-VALUE-ASCII"),
+        ("<=6小时", "W-VALUE-ASCII"),
+        ("≥次", "W-VALUE-NO-NUMBER"),
+        ("150", "W-VALUE-NO-UNIT"),
+    ],
+)
 def test_malformed_quantitative_values(value, rule_id):
     text = BASE.replace("中期指标值: ≥30次", f"中期指标值: '{value}'")
     assert fired(text, rule_id) == [(20, 16)]
 
 
 def test_ascii_comparator_fix_is_offered():
-    (rule_id, _message, hint), = value_findings(">=30次")
+    ((rule_id, _message, hint),) = value_findings(">=30次")
     assert rule_id == "W-VALUE-ASCII" and "“≥30次”" in hint
 
 
-@pytest.mark.parametrize("value", ["≥150家", "≤6小时", "100%", "满意率≥95%", "约30万元", "≤6 小时",
-                                   "7×24小时全年", "满意率95%以上", "全年", "持续提升", "明显", "不适用"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "≥150家",
+        "≤6小时",
+        "100%",
+        "满意率≥95%",
+        "约30万元",
+        "≤6 小时",
+        "7×24小时全年",
+        "满意率95%以上",
+        "全年",
+        "持续提升",
+        "明显",
+        "不适用",
+    ],
+)
 def test_sound_values_are_quiet(value):
     assert value_findings(value) == []
 
 
 def test_classify():
-    assert [classify(v) for v in ("≥150家", "100%", "约30万元", "全年", "持续提升")] == \
-        ["定量", "定量", "定量", "定性", "定性"]
+    assert [classify(v) for v in ("≥150家", "100%", "约30万元", "全年", "持续提升")] == [
+        "定量",
+        "定量",
+        "定量",
+        "定性",
+        "定性",
+    ]
 
 
 def test_annual_count_above_mid():
-    assert fired(BASE.replace("年度指标值: ≥10次", "年度指标值: ≥40次"), "W-ANNUAL-GT-MID") == [(21, 16)]
+    assert fired(BASE.replace("年度指标值: ≥10次", "年度指标值: ≥40次"), "W-ANNUAL-GT-MID") == [
+        (21, 16)
+    ]
     # near misses: another unit, a rate, equal counts
     assert fired(BASE.replace("年度指标值: ≥10次", "年度指标值: ≥40场"), "W-ANNUAL-GT-MID") == []
-    text = BASE.replace("中期指标值: ≥30次", "中期指标值: ≥30%").replace("年度指标值: ≥10次", "年度指标值: ≥40%")
+    text = BASE.replace("中期指标值: ≥30次", "中期指标值: ≥30%").replace(
+        "年度指标值: ≥10次", "年度指标值: ≥40%"
+    )
     assert fired(text, "W-ANNUAL-GT-MID") == []
     assert fired(BASE.replace("年度指标值: ≥10次", "年度指标值: ≥30次"), "W-ANNUAL-GT-MID") == []
 
@@ -189,12 +251,16 @@ def test_annual_count_above_mid():
 def test_duplicate_level3_in_one_block():
     text = BASE.replace("      - 三级指标: 发布信息", "      - 三级指标: 开展培训")
     assert fired(text, "W-DUPLICATE-L3") == [(22, 15), (22, 15)]  # both sides
-    text = BASE.replace("      - 三级指标: 合格率", "      - 三级指标: 开展培训")  # another block: fine
+    text = BASE.replace(
+        "      - 三级指标: 合格率", "      - 三级指标: 开展培训"
+    )  # another block: fine
     assert fired(text, "W-DUPLICATE-L3") == []
 
 
 def test_empty_goal():
-    assert fired(BASE.replace("  年度目标: 年度要做的事", "  年度目标:"), "W-EMPTY-GOAL") == [(15, 8)]
+    assert fired(BASE.replace("  年度目标: 年度要做的事", "  年度目标:"), "W-EMPTY-GOAL") == [
+        (15, 8)
+    ]
     assert fired(BASE.replace("  年度目标: 年度要做的事\n", ""), "W-EMPTY-GOAL") == [(12, 1)]
 
 
@@ -204,23 +270,33 @@ def test_rules_can_be_turned_off():
 
 
 def test_every_rule_is_documented():
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(
+        encoding="utf-8"
+    )
     for rule_id in RULES:
         assert f"`{rule_id}`" in docs, rule_id
 
 
 # -- the command ------------------------------------------------------------------------
 
+
 def formgen(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "formgen", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "formgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_command_text_json_strict_and_settings(tmp_path: Path):
     decls = tmp_path / "declarations"
     decls.mkdir()
     (decls / "好.yaml").write_text(BASE, encoding="utf-8")
-    (decls / "警告.yaml").write_text(BASE.replace("    社会效益指标:", "    可持续响指标:"), encoding="utf-8")
+    (decls / "警告.yaml").write_text(
+        BASE.replace("    社会效益指标:", "    可持续响指标:"), encoding="utf-8"
+    )
     run = formgen("check", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "declarations/警告.yaml:30:5: 警告 W-INDICATOR-L2 二级指标“可持续响指标”" in run.stdout
@@ -235,10 +311,14 @@ def test_check_command_text_json_strict_and_settings(tmp_path: Path):
     assert run.returncode == 1 and "declarations/错.yaml:1:5: 错误 E-YEAR-SPAN" in run.stdout
 
     # a project file turns a rule off
-    (tmp_path / "formgen.toml").write_text('vocabulary = "2015"\ndisable = ["E-YEAR-SPAN"]\n', encoding="utf-8")
+    (tmp_path / "formgen.toml").write_text(
+        'vocabulary = "2015"\ndisable = ["E-YEAR-SPAN"]\n', encoding="utf-8"
+    )
     assert formgen("check", cwd=tmp_path).returncode == 0
     (tmp_path / "formgen.toml").unlink()
-    (tmp_path / "pyproject.toml").write_text('[tool.formgen]\nvocabulary = "2030"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.formgen]\nvocabulary = "2030"\n', encoding="utf-8"
+    )
     run = formgen("check", cwd=tmp_path)
     assert run.returncode == 1 and "vocabulary 的值“2030”无效" in run.stdout
 
@@ -246,11 +326,16 @@ def test_check_command_text_json_strict_and_settings(tmp_path: Path):
 def test_build_stops_a_form_with_errors_and_prints_warnings(tmp_path: Path):
     decls = tmp_path / "declarations"
     decls.mkdir()
-    (decls / "警告.yaml").write_text(BASE.replace("    社会效益指标:", "    可持续响指标:"), encoding="utf-8")
+    (decls / "警告.yaml").write_text(
+        BASE.replace("    社会效益指标:", "    可持续响指标:"), encoding="utf-8"
+    )
     (decls / "错.yaml").write_text(BASE.replace("其他资金: 50", "其他资金: 60"), encoding="utf-8")
     run = formgen("build", cwd=tmp_path)
     assert run.returncode == 1
-    assert "W-INDICATOR-L2" in run.stderr and "declarations/错.yaml:6:11: 错误 E-FUNDS-SUM" in run.stderr
+    assert (
+        "W-INDICATOR-L2" in run.stderr
+        and "declarations/错.yaml:6:11: 错误 E-FUNDS-SUM" in run.stderr
+    )
     assert sorted(p.name for p in (tmp_path / "output").glob("*.*x")) == ["警告.docx", "警告.xlsx"]
 
 
@@ -261,5 +346,5 @@ def test_bundled_declarations_have_no_errors_and_only_explained_warnings():
     assert run.returncode == 0 and data["errors"] == 0
     for finding in data["findings"]:
         lines = (root / finding["file"]).read_text(encoding="utf-8").splitlines()
-        context = "\n".join(lines[max(0, finding["line"] - 4):finding["line"]])
+        context = "\n".join(lines[max(0, finding["line"] - 4) : finding["line"]])
         assert finding["rule"] in context, f"unexplained warning: {finding}"

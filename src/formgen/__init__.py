@@ -13,8 +13,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "loads", "layout", "build", "write_docx", "write_xlsx",
-           "DeclarationError", "FormgenError", "__version__"]
+__all__ = [
+    "load",
+    "loads",
+    "layout",
+    "build",
+    "write_docx",
+    "write_xlsx",
+    "DeclarationError",
+    "FormgenError",
+    "__version__",
+]
 
 
 def __getattr__(name: str):

@@ -13,9 +13,9 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import __version__
 from .errors import ERROR, FormgenError, OutputError, Problem
@@ -74,16 +74,25 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.suffix.lower() in SUFFIXES and not file.name.startswith(("_", ".")) \
-                        and file.is_file():
+                if (
+                    file.suffix.lower() in SUFFIXES
+                    and not file.name.startswith(("_", "."))
+                    and file.is_file()
+                ):
                     found.setdefault(file, file.relative_to(path).with_suffix(""))
         elif path.name != UNIT_FILE:
             found.setdefault(path, Path(path.stem))
     return sorted(found.items(), key=lambda item: str(item[1]))
 
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f<>:"|?*\\]')
 
 
@@ -91,7 +100,7 @@ def output_name_problem(stem: Path) -> str | None:
     """Why a declaration's file name cannot name its outputs on every system users have."""
     for part in stem.parts:
         if part in ("", ".", "..") or _UNSAFE_NAME.search(part):
-            return f"“{part}”含有 Windows 文件名中不能用的字符（如 \\ : * ? \" < > |）"
+            return f'“{part}”含有 Windows 文件名中不能用的字符（如 \\ : * ? " < > |）'
         if part.split(".")[0].upper() in _WINDOWS_RESERVED:
             return f"“{part}”是 Windows 保留的设备名，Word/Excel 文件不能以它命名"
         if part.endswith((" ", ".")):
@@ -106,7 +115,9 @@ def _file_bytes(path: Path | None) -> bytes:
         return b""
 
 
-def inputs_hash(source: Path, formats: tuple[str, ...], template: Template, base: str | None = None) -> str:
+def inputs_hash(
+    source: Path, formats: tuple[str, ...], template: Template, base: str | None = None
+) -> str:
     """Everything a form is made from; equal hashes give byte-identical outputs.
 
     `base` is the part shared by every form of a build (see common_inputs)."""
@@ -117,8 +128,11 @@ def inputs_hash(source: Path, formats: tuple[str, ...], template: Template, base
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
         settings = ""
-    for part in (_file_bytes(source), _file_bytes(unit_file_for(source)),
-                 _file_bytes(Path(settings) if settings else None)):
+    for part in (
+        _file_bytes(source),
+        _file_bytes(unit_file_for(source)),
+        _file_bytes(Path(settings) if settings else None),
+    ):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -127,15 +141,24 @@ def inputs_hash(source: Path, formats: tuple[str, ...], template: Template, base
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
     """formgen's version, the formats, the template and SOURCE_DATE_EPOCH, hashed once per build."""
     digest = hashlib.sha256()
-    for part in (__version__.encode(), ",".join(formats).encode(), _file_bytes(Path(template.source)),
-                 os.environ.get("SOURCE_DATE_EPOCH", "").encode()):
+    for part in (
+        __version__.encode(),
+        ",".join(formats).encode(),
+        _file_bytes(Path(template.source)),
+        os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+    ):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
 
 
-def build_one(source: Path, stem: Path, output: Path, formats: tuple[str, ...] = FORMATS,
-              template: Template | None = None) -> FormResult:
+def build_one(
+    source: Path,
+    stem: Path,
+    output: Path,
+    formats: tuple[str, ...] = FORMATS,
+    template: Template | None = None,
+) -> FormResult:
     """Load, check, lay out and write one form; errors are returned, never raised."""
     from .layout import layout
     from .rules import check
@@ -171,9 +194,19 @@ def _build_task(task: tuple) -> FormResult:
     except Exception as exc:  # a bug must not take the other forms down
         if os.environ.get("FORMGEN_DEBUG"):
             raise
-        result = FormResult(source, stem.as_posix(), problems=[Problem(
-            str(source), None, None, f"内部错误：{type(exc).__name__}: {exc}",
-            "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员")])
+        result = FormResult(
+            source,
+            stem.as_posix(),
+            problems=[
+                Problem(
+                    str(source),
+                    None,
+                    None,
+                    f"内部错误：{type(exc).__name__}: {exc}",
+                    "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员",
+                )
+            ],
+        )
     result.inputs = inputs
     return result
 
@@ -188,7 +221,11 @@ def _sha256(path: Path) -> str | None:
 def read_manifest(output: Path) -> dict:
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and isinstance(data.get("forms"), dict) else {"forms": {}}
+        return (
+            data
+            if isinstance(data, dict) and isinstance(data.get("forms"), dict)
+            else {"forms": {}}
+        )
     except (OSError, ValueError):
         return {"forms": {}}
 
@@ -204,18 +241,26 @@ def _unchanged(entry: dict | None, inputs: str, output: Path, stem: Path) -> boo
     if not entry or entry.get("inputs") != inputs:
         return False
     outputs = entry.get("outputs") or {}
-    return bool(outputs) and all(_sha256(output / stem.parent / name) == digest
-                                 for name, digest in outputs.items())
+    return bool(outputs) and all(
+        _sha256(output / stem.parent / name) == digest for name, digest in outputs.items()
+    )
 
 
 def _source_key(source: Path, output: Path) -> str:
     return Path(os.path.relpath(source.resolve(), output.resolve())).as_posix()
 
 
-def build(paths: Iterable[str | Path], output: str | Path = "output",
-          formats: tuple[str, ...] = FORMATS, template: Template | None = None, *,
-          jobs: int = 1, force: bool = False, keep_orphans: bool = False,
-          progress: Callable[[FormResult], None] | None = None) -> BuildReport:
+def build(
+    paths: Iterable[str | Path],
+    output: str | Path = "output",
+    formats: tuple[str, ...] = FORMATS,
+    template: Template | None = None,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    keep_orphans: bool = False,
+    progress: Callable[[FormResult], None] | None = None,
+) -> BuildReport:
     """Build every declaration found under `paths` into `output`; never stops at a bad one."""
     from .settings import forget_settings
 
@@ -233,20 +278,39 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
         refusal = output_name_problem(stem)
         other = claimed.setdefault(stem.as_posix().casefold(), source)
         if refusal is None and other != source:
-            refusal = (f"与 {other} 会写出同名的输出文件 {stem.as_posix()}.docx/.xlsx"
-                       "（Windows 上不分大小写）")
+            refusal = (
+                f"与 {other} 会写出同名的输出文件 {stem.as_posix()}.docx/.xlsx"
+                "（Windows 上不分大小写）"
+            )
         if refusal:
-            results.append(FormResult(source, stem.as_posix(), problems=[Problem(
-                str(source), None, None, f"不能用这个文件名生成表：{refusal}",
-                "给申报文件改个名字（输出文件与申报文件同名）")]))
+            results.append(
+                FormResult(
+                    source,
+                    stem.as_posix(),
+                    problems=[
+                        Problem(
+                            str(source),
+                            None,
+                            None,
+                            f"不能用这个文件名生成表：{refusal}",
+                            "给申报文件改个名字（输出文件与申报文件同名）",
+                        )
+                    ],
+                )
+            )
             if progress:
                 progress(results[-1])
             continue
         inputs = inputs_hash(source, formats, template, base)
         key = stem.as_posix()
         if not force and _unchanged(forms.get(key), inputs, output, stem):
-            result = FormResult(source, key, skipped=True, inputs=inputs,
-                                outputs=[output / stem.parent / n for n in forms[key]["outputs"]])
+            result = FormResult(
+                source,
+                key,
+                skipped=True,
+                inputs=inputs,
+                outputs=[output / stem.parent / n for n in forms[key]["outputs"]],
+            )
             results.append(result)
             if progress:
                 progress(result)
@@ -257,8 +321,11 @@ def build(paths: Iterable[str | Path], output: str | Path = "output",
         if progress:
             progress(result)
         if result.ok:
-            forms[result.stem] = {"source": _source_key(result.source, output),
-                                  "inputs": result.inputs, "outputs": result.hashes}
+            forms[result.stem] = {
+                "source": _source_key(result.source, output),
+                "inputs": result.inputs,
+                "outputs": result.hashes,
+            }
     report = BuildReport(sorted(results, key=lambda r: r.stem))
     if not keep_orphans:
         report.removed = _remove_orphans(forms, output)
@@ -284,7 +351,9 @@ def _run(tasks: list, jobs: int):
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(jobs, len(tasks))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        yield from pool.map(_build_task, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 4))))
+        yield from pool.map(
+            _build_task, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 4)))
+        )
 
 
 def _inside(path: Path, folder: Path) -> bool:

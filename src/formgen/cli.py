@@ -16,33 +16,70 @@ _install_chinese()
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]...",
-             help="formgen：由 YAML 申报文件生成《项目支出绩效目标申报表》（Word 与 Excel）。")
+@click.group(
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+    help="formgen：由 YAML 申报文件生成《项目支出绩效目标申报表》（Word 与 Excel）。",
+)
 @click.version_option(__version__, "-V", "--version", prog_name="formgen")
-@click.option("--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈（供开发人员排查）。")
+@click.option(
+    "--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈（供开发人员排查）。"
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command("build", context_settings=CONTEXT, options_metavar="[选项]",
-             short_help="生成申报表（Word 与 Excel）。",
-             help="生成申报表。不带参数时，把 declarations/ 下所有 .yaml 申报文件生成到 output/，"
-                  "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。"
-                  "申报、单位文件（_unit.yaml）、模板都没有变、输出文件也未被改动的表会跳过；"
-                  "已删除的申报，其输出文件会一并删除。")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]...")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="输出文件夹。")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "all"]), default="all", show_default=True,
-              help="生成的格式：docx（Word）、xlsx（Excel）或 all（两者）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="同时使用的进程数（默认：CPU 核数）。")
+@cli.command(
+    "build",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="生成申报表（Word 与 Excel）。",
+    help="生成申报表。不带参数时，把 declarations/ 下所有 .yaml 申报文件生成到 output/，"
+    "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。"
+    "申报、单位文件（_unit.yaml）、模板都没有变、输出文件也未被改动的表会跳过；"
+    "已删除的申报，其输出文件会一并删除。",
+)
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]..."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="输出文件夹。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "xlsx", "all"]),
+    default="all",
+    show_default=True,
+    help="生成的格式：docx（Word）、xlsx（Excel）或 all（两者）。",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时使用的进程数（默认：CPU 核数）。",
+)
 @click.option("--force", is_flag=True, help="全部重新生成，不跳过未改动的表。")
 @click.option("--keep-orphans", is_flag=True, help="保留已删除申报的输出文件。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误和最后的汇总。")
-def build_command(paths: tuple[Path, ...], output: Path, fmt: str, jobs: int | None, force: bool,
-                  keep_orphans: bool, quiet: bool) -> None:
+def build_command(
+    paths: tuple[Path, ...],
+    output: Path,
+    fmt: str,
+    jobs: int | None,
+    force: bool,
+    keep_orphans: bool,
+    quiet: bool,
+) -> None:
     from .build import FORMATS, build
 
     paths = _default_paths(paths)
@@ -74,8 +111,15 @@ def build_command(paths: tuple[Path, ...], output: Path, fmt: str, jobs: int | N
             bar = click.progressbar(length=total, label="生成中", file=sys.stderr)
             bar.__enter__()
     try:
-        report = build(paths, output, formats, jobs=jobs, force=force, keep_orphans=keep_orphans,
-                       progress=progress)
+        report = build(
+            paths,
+            output,
+            formats,
+            jobs=jobs,
+            force=force,
+            keep_orphans=keep_orphans,
+            progress=progress,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -89,8 +133,10 @@ def build_command(paths: tuple[Path, ...], output: Path, fmt: str, jobs: int | N
             click.echo(f"已删除：{removed}（对应的申报已不存在）")
     built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
     files = sum(len(r.outputs) for r in report.built)
-    click.echo(f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件），"
-               f"未改动跳过 {skipped} 份，失败 {failed} 份，用时 {report.seconds:.2f} 秒。")
+    click.echo(
+        f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件），"
+        f"未改动跳过 {skipped} 份，失败 {failed} 份，用时 {report.seconds:.2f} 秒。"
+    )
     if failed or report.problems:
         sys.exit(1)
 
@@ -100,35 +146,64 @@ def _default_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
         return paths
     default = Path("declarations")
     if not default.is_dir():
-        raise click.UsageError("当前文件夹下没有 declarations/ 文件夹；请在项目根目录运行，或指定申报文件/文件夹。")
+        raise click.UsageError(
+            "当前文件夹下没有 declarations/ 文件夹；请在项目根目录运行，或指定申报文件/文件夹。"
+        )
     return (default,)
 
 
-@cli.command("check", context_settings=CONTEXT, options_metavar="[选项]",
-             short_help="检查申报是否符合绩效目标的填报规则。",
-             help="按绩效目标填报规则检查申报（不生成文件）。不带参数时检查 declarations/ 下全部申报。"
-                  "每条问题一行：文件:行:列: 严重程度 规则编号 说明。有“错误”时以状态 1 结束。"
-                  "规则说明见 docs/rules.md。")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text（每条一行）或 json（供编辑器和 CI 使用）。")
+@cli.command(
+    "check",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="检查申报是否符合绩效目标的填报规则。",
+    help="按绩效目标填报规则检查申报（不生成文件）。不带参数时检查 declarations/ 下全部申报。"
+    "每条问题一行：文件:行:列: 严重程度 规则编号 说明。有“错误”时以状态 1 结束。"
+    "规则说明见 docs/rules.md。",
+)
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或文件夹]..."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式：text（每条一行）或 json（供编辑器和 CI 使用）。",
+)
 @click.option("--strict", is_flag=True, help="把“警告”也当作错误：有任何问题即以状态 1 结束。")
 def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     from .build import check_paths
 
     results = check_paths(_default_paths(paths))
     if not results:
-        click.echo(f"错误：在 {'、'.join(map(str, paths or ('declarations',)))} 中没有找到 .yaml 申报文件。", err=True)
+        click.echo(
+            f"错误：在 {'、'.join(map(str, paths or ('declarations',)))} 中没有找到 .yaml 申报文件。",
+            err=True,
+        )
         sys.exit(1)
-    findings = sorted((f for r in results for f in r.problems + r.warnings),
-                      key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule))
+    findings = sorted(
+        (f for r in results for f in r.problems + r.warnings),
+        key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule),
+    )
     errors = sum(1 for r in results for _ in r.problems)
     warnings = len(findings) - errors
     if fmt == "json":
         import json
 
-        click.echo(json.dumps({"files": len(results), "errors": errors, "warnings": warnings,
-                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "files": len(results),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "findings": [f.as_dict() for f in findings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for finding in findings:
             click.echo(finding.format())
@@ -137,15 +212,30 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         sys.exit(1)
 
 
-@cli.command("import", context_settings=CONTEXT, options_metavar="[选项]",
-             short_help="把已有的 Word/Excel 申报表导入为申报文件。",
-             help="读取已填好的《项目支出绩效目标申报表》（.xlsx 或 .docx，可指定文件夹），"
-                  "每张表写成一份申报文件（.yaml）。按栏目名称查找内容，不依赖固定的格子位置；"
-                  "没有用上的非空单元格会逐一列出，此时以状态 1 结束（加 --allow-unused 则为 0）。")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path),
-                metavar="文件或文件夹...")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("declarations"),
-              show_default=True, help="写入申报文件的文件夹。")
+@cli.command(
+    "import",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="把已有的 Word/Excel 申报表导入为申报文件。",
+    help="读取已填好的《项目支出绩效目标申报表》（.xlsx 或 .docx，可指定文件夹），"
+    "每张表写成一份申报文件（.yaml）。按栏目名称查找内容，不依赖固定的格子位置；"
+    "没有用上的非空单元格会逐一列出，此时以状态 1 结束（加 --allow-unused 则为 0）。",
+)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="文件或文件夹...",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("declarations"),
+    show_default=True,
+    help="写入申报文件的文件夹。",
+)
 @click.option("--force", is_flag=True, help="覆盖已存在的同名申报文件。")
 @click.option("--allow-unused", is_flag=True, help="有未用上的单元格时也以状态 0 结束。")
 def import_command(paths: tuple[Path, ...], output: Path, force: bool, allow_unused: bool) -> None:
@@ -156,7 +246,9 @@ def import_command(paths: tuple[Path, ...], output: Path, force: bool, allow_unu
         click.echo(line)
     for line in report.errors:
         click.echo(line, err=True)
-    click.echo(f"完成：导入 {report.written} 份申报，失败 {report.failed} 份，未用上的单元格 {report.unused} 个。")
+    click.echo(
+        f"完成：导入 {report.written} 份申报，失败 {report.failed} 份，未用上的单元格 {report.unused} 个。"
+    )
     if report.failed or (report.unused and not allow_unused):
         sys.exit(1)
 
@@ -175,8 +267,11 @@ def main() -> None:
     except Exception as exc:  # never a traceback for users unless asked
         if debug:
             raise
-        click.echo(f"内部错误：{type(exc).__name__}: {exc}\n  提示：加 --debug 重新运行可看到详细信息，"
-                   "请把它连同申报文件一起报告给维护人员。", err=True)
+        click.echo(
+            f"内部错误：{type(exc).__name__}: {exc}\n  提示：加 --debug 重新运行可看到详细信息，"
+            "请把它连同申报文件一起报告给维护人员。",
+            err=True,
+        )
         sys.exit(2)
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .layout import CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
-from .package import RELS_NS, XML_HEAD, Member, core_properties, escape, static_member, write_package
+from .package import (
+    RELS_NS,
+    XML_HEAD,
+    Member,
+    core_properties,
+    escape,
+    static_member,
+    write_package,
+)
 from .template import Template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -19,12 +27,17 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TWIPS_PER_CM = 566.93
 A4_TWIPS = (11906, 16838)
 
-_ALIGN = {LABEL: "center", CENTER: "center", TEXT: "left", "amount": "center",
-          TITLE: "center", YEAR: "center"}
+_ALIGN = {
+    LABEL: "center",
+    CENTER: "center",
+    TEXT: "left",
+    "amount": "center",
+    TITLE: "center",
+    YEAR: "center",
+}
 
 CONTENT_TYPES = (
-    XML_HEAD
-    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
@@ -72,7 +85,7 @@ def styles_xml(t: Template) -> str:
         '<w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        f'<w:qFormat/><w:rPr>{_fonts(t)}</w:rPr></w:style>'
+        f"<w:qFormat/><w:rPr>{_fonts(t)}</w:rPr></w:style>"
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
@@ -91,7 +104,9 @@ def _paragraphs(text: str, align: str, rpr: str = "", spacing: str = "") -> str:
     ppr = f'<w:pPr>{spacing}<w:jc w:val="{align}"/></w:pPr>'
     if not text:
         return f"<w:p>{ppr}</w:p>"
-    return "".join(f"<w:p>{ppr}{_run(line, rpr) if line else ''}</w:p>" for line in text.split("\n"))
+    return "".join(
+        f"<w:p>{ppr}{_run(line, rpr) if line else ''}</w:p>" for line in text.split("\n")
+    )
 
 
 def _tc(width: int, span: int, vmerge: str | None, body: str) -> str:
@@ -111,16 +126,23 @@ def document_xml(grid: Grid) -> str:
     t = grid.template
     widths = [round(cm * TWIPS_PER_CM) for cm in t.columns_cm]
     total = sum(widths)
-    title_rpr = f'<w:rPr>{_fonts(t)}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>' \
-                f'<w:szCs w:val="{_half_points(t.title_pt)}"/></w:rPr>'
-    year_rpr = f'<w:rPr>{_fonts(t)}<w:sz w:val="{_half_points(t.year_pt)}"/>' \
-               f'<w:szCs w:val="{_half_points(t.year_pt)}"/></w:rPr>'
+    title_rpr = (
+        f'<w:rPr>{_fonts(t)}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
+        f'<w:szCs w:val="{_half_points(t.title_pt)}"/></w:rPr>'
+    )
+    year_rpr = (
+        f'<w:rPr>{_fonts(t)}<w:sz w:val="{_half_points(t.year_pt)}"/>'
+        f'<w:szCs w:val="{_half_points(t.year_pt)}"/></w:rPr>'
+    )
     rows = grid.rows()
     parts = [XML_HEAD, f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>']
     for cell in rows[0] + rows[1]:  # title and year line: paragraphs above the table
         rpr = title_rpr if cell.role == TITLE else year_rpr
-        parts.append(_paragraphs(cell.text, "center", rpr,
-                                 '<w:spacing w:after="120"/>' if cell.role == YEAR else ""))
+        parts.append(
+            _paragraphs(
+                cell.text, "center", rpr, '<w:spacing w:after="120"/>' if cell.role == YEAR else ""
+            )
+        )
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     parts.append(
         f'<w:tbl><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
@@ -138,17 +160,19 @@ def document_xml(grid: Grid) -> str:
             covered[(r, cell.col)] = cell
     for r in range(TABLE_TOP, grid.n_rows):
         anchors = {c.col: c for c in rows[r]}
-        parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         col = 0
         while col < 8:
             cell = anchors.get(col)
             if cell is not None:
-                width = sum(widths[col:col + cell.colspan])
+                width = sum(widths[col : col + cell.colspan])
                 vmerge = "restart" if cell.rowspan > 1 else None
-                parts.append(_tc(width, cell.colspan, vmerge, _paragraphs(cell.text, _ALIGN[cell.role])))
+                parts.append(
+                    _tc(width, cell.colspan, vmerge, _paragraphs(cell.text, _ALIGN[cell.role]))
+                )
             else:
                 cell = covered[(r, col)]
-                width = sum(widths[col:col + cell.colspan])
+                width = sum(widths[col : col + cell.colspan])
                 parts.append(_tc(width, cell.colspan, "continue", "<w:p/>"))
             col += cell.colspan
         parts.append("</w:tr>")

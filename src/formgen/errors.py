@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 ERROR, WARNING = "错误", "警告"
 
 
@@ -40,10 +39,16 @@ class Problem:
         return text
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "column": self.column,
-                "severity": "error" if self.severity == ERROR else "warning",
-                "rule": self.rule or "E-LOAD", "message": self.message, "hint": self.hint,
-                "field": self.field}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": "error" if self.severity == ERROR else "warning",
+            "rule": self.rule or "E-LOAD",
+            "message": self.message,
+            "hint": self.hint,
+            "field": self.field,
+        }
 
 
 class FormgenError(Exception):

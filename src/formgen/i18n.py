@@ -67,8 +67,14 @@ def install() -> None:
     import click.parser
     import click.types
 
-    for module in (click.core, click.decorators, click.exceptions, click.formatting,
-                   click.parser, click.types):
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
         if hasattr(module, "_"):
             module._ = _gettext
         if hasattr(module, "ngettext"):

@@ -74,7 +74,11 @@ class _Finder:
 
     def find(self, label_id: str, rows: range | None = None, nth: int = 0) -> RawCell | None:
         spellings = self.spellings[label_id]
-        hits = [c for c in self.grid.cells if fold(c.text) in spellings and (rows is None or c.row in rows)]
+        hits = [
+            c
+            for c in self.grid.cells
+            if fold(c.text) in spellings and (rows is None or c.row in rows)
+        ]
         return hits[nth] if len(hits) > nth else None
 
     def right_of(self, label: RawCell, stop_cols: int | None = None) -> RawCell | None:
@@ -112,7 +116,9 @@ def import_grid(grid: RawGrid) -> Imported:
 
     header = f.find("一级指标")
     if header is None or f.find("项目名称") is None:
-        raise ImportError_("找不到“项目名称”或绩效指标的表头（一级指标、二级指标……），这不像一张项目支出绩效目标申报表")
+        raise ImportError_(
+            "找不到“项目名称”或绩效指标的表头（一级指标、二级指标……），这不像一张项目支出绩效目标申报表"
+        )
     top = range(0, header.row)
 
     # title and year: in the table or in the paragraphs above it
@@ -171,8 +177,17 @@ def _funds(f: _Finder, top: range, reworded) -> dict:
         amounts = {"资金总额": parse_amount(f.use(f.right_of(total)))}
         # 财政拨款 and 其他资金 below the total, in the same column
         for key, label_id2 in (("财政拨款", "财政拨款"), ("其他资金", "其他资金")):
-            label = next((c for c in f.grid.cells if fold(c.text) in f.spellings[label_id2]
-                          and c.col == total.col and c.row > total.row and c.row in top), None)
+            label = next(
+                (
+                    c
+                    for c in f.grid.cells
+                    if fold(c.text) in f.spellings[label_id2]
+                    and c.col == total.col
+                    and c.row > total.row
+                    and c.row in top
+                ),
+                None,
+            )
             if label is not None:
                 f.use(label)
                 reworded(label_id2, label)
@@ -185,7 +200,9 @@ def _funds(f: _Finder, top: range, reworded) -> dict:
 
 def _goals(f: _Finder, top: range, stop: int, reworded) -> dict:
     goals: dict = {}
-    mid = next((c for c in f.grid.cells if fold(c.text).startswith("中期目标") and c.row in top), None)
+    mid = next(
+        (c for c in f.grid.cells if fold(c.text).startswith("中期目标") and c.row in top), None
+    )
     if mid is not None:
         f.use(mid)
         match = _SPAN.search(unicodedata.normalize("NFKC", mid.text))
@@ -222,9 +239,13 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
     f.use(next((c for c in grid.cells if fold(c.text) == "绩效指标"), None))
     try:
         c1 = by_label["一级指标"][0]
-        (c2m, c2a), (c3m, c3a), (c4m, c4a) = (by_label[k][:2] for k in ("二级指标", "三级指标", "指标值"))
+        (c2m, c2a), (c3m, c3a), (c4m, c4a) = (
+            by_label[k][:2] for k in ("二级指标", "三级指标", "指标值")
+        )
     except (KeyError, ValueError):
-        raise ImportError_("绩效指标的表头不完整：需要一级指标，以及中期、年度两侧的二级指标、三级指标、指标值") from None
+        raise ImportError_(
+            "绩效指标的表头不完整：需要一级指标，以及中期、年度两侧的二级指标、三级指标、指标值"
+        ) from None
 
     def text(r: int, c: int) -> tuple[str, RawCell | None]:
         cell = grid.at(r, c)
@@ -232,7 +253,6 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
 
     indicators: dict = {}
     current_group = current_block = None
-    block_rows: list[int] = []
 
     def close_block():
         if current_block is None:
@@ -242,8 +262,10 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
         annual = [(text(r, c3a)[0], text(r, c4a)[0]) for r in rows]
         mid = _trim(mid) if name_mid or any(a or b for a, b in mid) else []
         annual = _trim(annual) if name_annual or any(a or b for a, b in annual) else []
-        lines = [line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
-                 for i in range(max(len(mid), len(annual)))]
+        lines = [
+            line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
+            for i in range(max(len(mid), len(annual)))
+        ]
         name = name_mid or name_annual
         group = indicators.setdefault(current_group, {})
         if name_mid and name_annual and name_annual != name_mid:
@@ -261,15 +283,26 @@ def _indicators(f: _Finder, header: RawCell) -> dict:
         g_text, g_cell = text(r, c1)
         m_text, m_cell = text(r, c2m)
         a_text, a_cell = text(r, c2a)
-        new_group = g_cell is not previous[0] and (g_cell is None or g_cell.row == r) and \
-            (g_text != current_group or current_group is None)
+        new_group = (
+            g_cell is not previous[0]
+            and (g_cell is None or g_cell.row == r)
+            and (g_text != current_group or current_group is None)
+        )
         if new_group:
             close_block()
             current_group, current_block = g_text, None
-        same_block = current_block is not None and not new_group and (
-            (m_cell is previous[1] and a_cell is previous[2])  # merged down
-            or (m_text == current_block[0] and a_text == current_block[1]
-                and not (m_cell is not None and m_cell.row == r and m_cell.rowspan > 1)))  # repeated
+        same_block = (
+            current_block is not None
+            and not new_group
+            and (
+                (m_cell is previous[1] and a_cell is previous[2])  # merged down
+                or (
+                    m_text == current_block[0]
+                    and a_text == current_block[1]
+                    and not (m_cell is not None and m_cell.row == r and m_cell.rowspan > 1)
+                )
+            )
+        )  # repeated
         if same_block:
             current_block[2].append(r)
         else:
@@ -304,7 +337,18 @@ def _trim(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return lines
 
 
-ORDER = ("年度", "项目名称", "主管部门", "实施单位", "项目属性", "项目期", "标签", "项目资金", "总体目标", "绩效指标")
+ORDER = (
+    "年度",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "项目属性",
+    "项目期",
+    "标签",
+    "项目资金",
+    "总体目标",
+    "绩效指标",
+)
 
 
 def _ordered(data: dict) -> dict:
@@ -313,20 +357,30 @@ def _ordered(data: dict) -> dict:
 
 class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)  # lists indented under their key, as in the README
+        return super().increase_indent(
+            flow, False
+        )  # lists indented under their key, as in the README
 
 
 def _decimal(dumper, value: Decimal):
-    return dumper.represent_scalar("tag:yaml.org,2002:float" if "." in str(value) else "tag:yaml.org,2002:int",
-                                   format(value, "f"))
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:float" if "." in str(value) else "tag:yaml.org,2002:int",
+        format(value, "f"),
+    )
 
 
 _Dumper.add_representer(Decimal, _decimal)
 
 
 def to_yaml(imported: Imported, source_name: str) -> str:
-    body = yaml.dump(imported.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096,
-                     default_flow_style=False)
+    body = yaml.dump(
+        imported.data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+        default_flow_style=False,
+    )
     header = f"# 由 formgen import 从“{source_name}”导入。请核对后再生成。\n"
     return header + body
 
@@ -369,8 +423,11 @@ def import_paths(paths, output: str | Path, force: bool = False) -> ImportReport
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".xlsx", ".docx")
-                            and not p.name.startswith(("~$", ".")))
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in (".xlsx", ".docx") and not p.name.startswith(("~$", "."))
+            )
         else:
             files.append(path)
     for path in files:
@@ -384,7 +441,9 @@ def import_paths(paths, output: str | Path, force: bool = False) -> ImportReport
             target = output / (f"{path.stem}.yaml" if len(forms) == 1 else f"{path.stem}-{i}.yaml")
             if target.exists() and not force:
                 report.failed += 1
-                report.errors.append(f"{target}: 错误：文件已存在，未覆盖\n  提示：确认要覆盖时加 --force")
+                report.errors.append(
+                    f"{target}: 错误：文件已存在，未覆盖\n  提示：确认要覆盖时加 --force"
+                )
                 continue
             text = to_yaml(form, path.name)
             write_atomic(target, text.encode("utf-8"))

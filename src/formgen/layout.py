@@ -83,16 +83,21 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
             Cell(3, 6, decl.unit, TEXT, colspan=2),
         ]
     else:
-        cells += [Cell(3, 0, label("实施单位"), LABEL, colspan=2),
-                  Cell(3, 2, decl.unit, TEXT, colspan=6)]
+        cells += [
+            Cell(3, 0, label("实施单位"), LABEL, colspan=2),
+            Cell(3, 2, decl.unit, TEXT, colspan=6),
+        ]
     cells += [
         Cell(4, 0, label("项目属性"), LABEL, colspan=2),
         Cell(4, 2, decl.attribute, CENTER, colspan=3),
         Cell(4, 5, label("项目期"), LABEL),
         Cell(4, 6, decl.period, CENTER, colspan=2),
     ]
-    fund_rows = (("中期资金总额", "年度资金总额", "total"), ("财政拨款", "财政拨款", "fiscal"),
-                 ("其他资金", "其他资金", "other"))
+    fund_rows = (
+        ("中期资金总额", "年度资金总额", "total"),
+        ("财政拨款", "财政拨款", "fiscal"),
+        ("其他资金", "其他资金", "other"),
+    )
     for i, (mid_label, annual_label, attr) in enumerate(fund_rows):
         r = 5 + i
         if i == 0:
@@ -114,8 +119,9 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
     header_row = 10
     indicator_cells, n_lines = _indicator_cells(decl, header_row + 1)
     cells.append(Cell(header_row, 0, label("绩效指标"), LABEL, rowspan=1 + n_lines))
-    for col, label_id in enumerate(("一级指标", "二级指标", "三级指标", "指标值",
-                                    "二级指标", "三级指标", "指标值"), start=1):
+    for col, label_id in enumerate(
+        ("一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"), start=1
+    ):
         cells.append(Cell(header_row, col, label(label_id), LABEL))
     cells += indicator_cells
     cells.sort(key=lambda c: (c.row, c.col))

@@ -26,8 +26,18 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
 # Keys of the declaration, in the order the form shows them.
-TOP_KEYS = ("年度", "项目名称", "主管部门", "实施单位", "项目属性", "项目期",
-            "项目资金", "总体目标", "绩效指标", "标签")
+TOP_KEYS = (
+    "年度",
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "项目属性",
+    "项目期",
+    "项目资金",
+    "总体目标",
+    "绩效指标",
+    "标签",
+)
 TOP_REQUIRED = ("年度", "项目名称", "实施单位", "总体目标", "绩效指标")
 FUND_SIDES = ("中期", "年度")
 FUND_KEYS = ("资金总额", "财政拨款", "其他资金")
@@ -38,37 +48,69 @@ LINE_KEYS = ("三级指标", "中期三级指标", "中期指标值", "年度三
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 # What YAML (and XML) cannot carry; PyYAML refuses these while reading.
-_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 # What XML 1.0 cannot carry even when YAML escapes let it through ("\x01", "\ud800", "\uffff").
-_NOT_XML = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real declaration is about 10 KB
 MAX_DEPTH = 16  # the format needs 6 levels; deeper is a mistake or an attack
-_DEEP_FLOW = re.compile(r"(?:[\[{][^\]}\[{]*){%d,}" % (MAX_DEPTH + 1))
-_DEEP_DASHES = re.compile(r"(?:-[ \t]+){%d,}" % (MAX_DEPTH + 1))
+_DEEP_FLOW = re.compile(rf"(?:[\[{{][^\]}}\[{{]*){{{MAX_DEPTH + 1},}}")
+_DEEP_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH + 1},}}")
+_DEEP_INDENT = re.compile(rf"^[ ]{{{MAX_DEPTH * 8},}}(?=\S)", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SPAN_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?\s*$")
 
 _YAML_PROBLEMS = (
-    ("mapping values are not allowed", "这里不能出现“: ”（英文冒号加空格）",
-     "如果文字本身含有英文冒号，请把整段文字用引号括起来；若是缩进错了，请对齐上一行的键"),
-    ("could not find expected ':'", "缺少英文冒号“:”",
-     "键和值之间要用英文冒号加一个空格分开，例如“项目名称: 某某经费”"),
-    ("cannot start any token", "这里有不能作为开头的字符（如 Tab、@、`）",
-     "缩进请只用空格，不要用 Tab；以 @ 或 ` 开头的文字请用引号括起来"),
-    ("did not find expected key", "缩进不一致",
-     "同一层的键必须左对齐；列表项“- ”之后的内容也要对齐"),
-    ("did not find expected '-' indicator", "列表项缩进不一致",
-     "同一列表的每一项“- ”必须左对齐"),
+    (
+        "mapping values are not allowed",
+        "这里不能出现“: ”（英文冒号加空格）",
+        "如果文字本身含有英文冒号，请把整段文字用引号括起来；若是缩进错了，请对齐上一行的键",
+    ),
+    (
+        "could not find expected ':'",
+        "缺少英文冒号“:”",
+        "键和值之间要用英文冒号加一个空格分开，例如“项目名称: 某某经费”",
+    ),
+    (
+        "cannot start any token",
+        "这里有不能作为开头的字符（如 Tab、@、`）",
+        "缩进请只用空格，不要用 Tab；以 @ 或 ` 开头的文字请用引号括起来",
+    ),
+    (
+        "did not find expected key",
+        "缩进不一致",
+        "同一层的键必须左对齐；列表项“- ”之后的内容也要对齐",
+    ),
+    ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的每一项“- ”必须左对齐"),
     ("found unexpected end of stream", "引号或括号没有配对", "检查这段文字的引号是否成对"),
-    ("found unknown escape character", "双引号中的反斜杠“\\”不合法",
-     "双引号里的“\\”要写成“\\\\”，或改用单引号"),
-    ("found invalid Unicode character escape", "双引号中的“\\u”或“\\U”转义不是有效的字符",
-     "删除这个转义，或直接写出要用的字"),
-    ("but found another document", "一个文件里只能有一份申报", "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件"),
-    ("expected a single document", "一个文件里只能有一份申报", "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件"),
-    ("found undefined alias", "用了未定义的别名（*）", "申报文件不支持锚点与别名（& 和 *），请把内容直接写出来"),
+    (
+        "found unknown escape character",
+        "双引号中的反斜杠“\\”不合法",
+        "双引号里的“\\”要写成“\\\\”，或改用单引号",
+    ),
+    (
+        "found invalid Unicode character escape",
+        "双引号中的“\\u”或“\\U”转义不是有效的字符",
+        "删除这个转义，或直接写出要用的字",
+    ),
+    (
+        "but found another document",
+        "一个文件里只能有一份申报",
+        "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件",
+    ),
+    (
+        "expected a single document",
+        "一个文件里只能有一份申报",
+        "不要用“---”在同一文件中分隔多份申报，每个项目单独一个文件",
+    ),
+    (
+        "found undefined alias",
+        "用了未定义的别名（*）",
+        "申报文件不支持锚点与别名（& 和 *），请把内容直接写出来",
+    ),
     ("expected <block end>", "缩进不一致", "同一层的键必须左对齐"),
     ("found duplicate anchor", "锚点（&）重复", "申报文件不支持锚点与别名（& 和 *）"),
 )
@@ -92,12 +134,25 @@ def read_bytes(path: str | Path) -> bytes:
             raise DeclarationError([_too_large(str(path), size)])
         return Path(path).read_bytes()
     except OSError as exc:
-        raise DeclarationError([Problem(str(path), None, None, f"无法读取文件：{exc.strerror}",
-                                        "检查文件是否存在、是否有读取权限")]) from None
+        raise DeclarationError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"无法读取文件：{exc.strerror}",
+                    "检查文件是否存在、是否有读取权限",
+                )
+            ]
+        ) from None
 
 
-def load(path: str | Path, *, label_ids: frozenset[str] | None = None,
-         unit: str | Path | None | bool = True) -> Declaration:
+def load(
+    path: str | Path,
+    *,
+    label_ids: frozenset[str] | None = None,
+    unit: str | Path | None | bool = True,
+) -> Declaration:
     """Load and validate one declaration file; raise DeclarationError listing every problem.
 
     unit=True uses the folder's `_unit.yaml` if present; a path names one; None uses none.
@@ -108,9 +163,13 @@ def load(path: str | Path, *, label_ids: frozenset[str] | None = None,
     return loads(read_bytes(path), str(path), label_ids=label_ids, unit=unit_data)
 
 
-def loads(data: bytes | str, source: str = "<输入>", *,
-          label_ids: frozenset[str] | None = None,
-          unit: tuple[bytes | str, str] | None = None) -> Declaration:
+def loads(
+    data: bytes | str,
+    source: str = "<输入>",
+    *,
+    label_ids: frozenset[str] | None = None,
+    unit: tuple[bytes | str, str] | None = None,
+) -> Declaration:
     """Load a declaration from bytes (or already decoded text); `unit` is (data, source) of a unit file."""
     if len(data) > MAX_FILE_BYTES:
         raise DeclarationError([_too_large(source, len(data))])
@@ -139,9 +198,13 @@ def _line_col(text: str | bytes, offset: int) -> tuple[int, int]:
 
 
 def _too_large(source: str, size: int) -> Problem:
-    return Problem(source, None, None,
-                   f"文件有 {size / 1024 / 1024:.1f} MB，超过了申报文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限",
-                   "一份申报通常只有几十 KB；检查是否选错了文件")
+    return Problem(
+        source,
+        None,
+        None,
+        f"文件有 {size / 1024 / 1024:.1f} MB，超过了申报文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限",
+        "一份申报通常只有几十 KB；检查是否选错了文件",
+    )
 
 
 def decode(data: bytes, source: str) -> str:
@@ -149,8 +212,17 @@ def decode(data: bytes, source: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DeclarationError([Problem(source, 1, 1, "文件是 UTF-16 编码，formgen 只读 UTF-8",
-                                        "用记事本打开后“另存为”，编码选“UTF-8”，再重新运行")])
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    1,
+                    1,
+                    "文件是 UTF-16 编码，formgen 只读 UTF-8",
+                    "用记事本打开后“另存为”，编码选“UTF-8”，再重新运行",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -160,10 +232,18 @@ def decode(data: bytes, source: str) -> str:
             guess = "看起来是 GBK/GB2312 编码（记事本中叫“ANSI”）。"
         except UnicodeDecodeError:
             guess = ""
-        raise DeclarationError([Problem(
-            source, line, column,
-            f"文件不是 UTF-8 编码：第 {line} 行第 {column} 列的字节 0x{data[exc.start]:02X} 无法按 UTF-8 读取",
-            guess + "请用记事本打开后“另存为”，编码选“UTF-8”，再重新运行；formgen 不会猜测编码，以免输出乱码")]) from None
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    line,
+                    column,
+                    f"文件不是 UTF-8 编码：第 {line} 行第 {column} 列的字节 0x{data[exc.start]:02X} 无法按 UTF-8 读取",
+                    guess
+                    + "请用记事本打开后“另存为”，编码选“UTF-8”，再重新运行；formgen 不会猜测编码，以免输出乱码",
+                )
+            ]
+        ) from None
 
 
 class _NamedText(io.StringIO):
@@ -181,23 +261,39 @@ def _too_deep(text: str) -> int | None:
         match = pattern.search(text)
         if match:
             return match.start()
-    indents = re.findall(r"^[ ]{%d,}(?=\S)" % (MAX_DEPTH * 8), text, re.M)
-    if indents:
-        return text.index(indents[0])
-    return None
+    indent = _DEEP_INDENT.search(text)
+    return indent.start() if indent else None
 
 
 def _compose(text: str, source: str, named: bool = False) -> Node:
     tab = _TAB_INDENT.search(text)
     if tab:
         line, column = _line_col(text, tab.end() - 1)
-        raise DeclarationError([Problem(source, line, column, "这一行用了 Tab 键缩进",
-                                        "缩进请只用空格，不要用 Tab（可在编辑器中把 Tab 替换为两个空格）")])
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    line,
+                    column,
+                    "这一行用了 Tab 键缩进",
+                    "缩进请只用空格，不要用 Tab（可在编辑器中把 Tab 替换为两个空格）",
+                )
+            ]
+        )
     deep = _too_deep(text)
     if deep is not None:
         line, column = _line_col(text, deep)
-        raise DeclarationError([Problem(source, line, column, f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
-                                        "申报文件最多只有几层缩进；检查这里的括号或缩进")])
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    line,
+                    column,
+                    f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
+                    "申报文件最多只有几层缩进；检查这里的括号或缩进",
+                )
+            ]
+        )
     try:
         root = yaml.compose(_NamedText(text, source) if named else text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -218,18 +314,37 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
         bad = _NON_PRINTABLE.search(text)
         line, column = _line_col(text, bad.start() if bad else 0)
         code = f"U+{ord(bad.group()):04X}" if bad else "?"
-        raise DeclarationError([Problem(
-            source, line, column, f"文件含有不能写入表格的控制字符 {code}",
-            "这类不可见字符常随复制粘贴带入；删除该位置的字符后重试")]) from None
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    line,
+                    column,
+                    f"文件含有不能写入表格的控制字符 {code}",
+                    "这类不可见字符常随复制粘贴带入；删除该位置的字符后重试",
+                )
+            ]
+        ) from None
     except RecursionError:
-        raise DeclarationError([Problem(source, None, None, f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
-                                        "申报文件最多只有几层缩进；检查文件中的括号和缩进")]) from None
+        raise DeclarationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    None,
+                    f"嵌套层数过深（超过 {MAX_DEPTH} 层）",
+                    "申报文件最多只有几层缩进；检查文件中的括号和缩进",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
-        raise DeclarationError([Problem(source, None, None, f"YAML 格式错误：{exc}",
-                                        "检查文件的缩进、冒号和引号")]) from None
+        raise DeclarationError(
+            [Problem(source, None, None, f"YAML 格式错误：{exc}", "检查文件的缩进、冒号和引号")]
+        ) from None
     if root is None:
-        raise DeclarationError([Problem(source, 1, 1, "文件是空的",
-                                        "参照 README 中的示例写出一份申报")])
+        raise DeclarationError(
+            [Problem(source, 1, 1, "文件是空的", "参照 README 中的示例写出一份申报")]
+        )
     return root
 
 
@@ -274,17 +389,31 @@ class _Builder:
         if id(node) in self._seen:
             if not self._alias_reported:  # once: a "billion laughs" file has thousands
                 self._alias_reported = True
-                self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
-                           "把要重复的内容直接再写一遍", field)
+                self.error(
+                    self._first_alias() or node,
+                    "申报文件不支持锚点与别名（& 和 *）",
+                    "把要重复的内容直接再写一遍",
+                    field,
+                )
             return False
         self._seen.add(id(node))
         tag = node.tag
-        if isinstance(node, ScalarNode) and tag not in _SCALAR_TAGS or (
-            isinstance(node, MappingNode) and tag != _STD + "map"
-            or isinstance(node, SequenceNode) and tag != _STD + "seq"
+        if (
+            isinstance(node, ScalarNode)
+            and tag not in _SCALAR_TAGS
+            or (
+                isinstance(node, MappingNode)
+                and tag != _STD + "map"
+                or isinstance(node, SequenceNode)
+                and tag != _STD + "seq"
+            )
         ):
-            self.error(node, f"不支持的 YAML 标签“{tag}”",
-                       "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签", field)
+            self.error(
+                node,
+                f"不支持的 YAML 标签“{tag}”",
+                "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签",
+                field,
+            )
             return False
         self.positions[field] = (node.start_mark.line + 1, node.start_mark.column + 1)
         return True
@@ -301,8 +430,13 @@ class _Builder:
 
     # -- node kinds ----------------------------------------------------------
 
-    def mapping(self, node: Node, field: str, allowed: tuple[str, ...] | None = None,
-                required: tuple[str, ...] = ()) -> dict[str, tuple[Node, Node]] | None:
+    def mapping(
+        self,
+        node: Node,
+        field: str,
+        allowed: tuple[str, ...] | None = None,
+        required: tuple[str, ...] = (),
+    ) -> dict[str, tuple[Node, Node]] | None:
         """A mapping's entries by key text; duplicates and unknown keys are problems."""
         if not self._check_node(node, field):
             return None
@@ -319,15 +453,23 @@ class _Builder:
                 self.error(key_node, "键必须是一段文字", "检查这一行的缩进和冒号", field)
                 continue
             if key_node.tag not in _SCALAR_TAGS:
-                self.error(key_node, f"不支持的 YAML 标签“{key_node.tag}”",
-                           "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签", field)
+                self.error(
+                    key_node,
+                    f"不支持的 YAML 标签“{key_node.tag}”",
+                    "申报文件只能包含文字、数字、列表和键值；删除以“!”开头的标签",
+                    field,
+                )
                 continue
             key = key_node.value
             sub = f"{field}.{key}" if field else key
             if key in entries:
                 first = entries[key][0].start_mark.line + 1
-                self.error(key_node, f"键“{key}”重复出现（第一次在第 {first} 行）",
-                           "同一层里每个键只能写一次；删除或合并其中一处", sub)
+                self.error(
+                    key_node,
+                    f"键“{key}”重复出现（第一次在第 {first} 行）",
+                    "同一层里每个键只能写一次；删除或合并其中一处",
+                    sub,
+                )
                 continue
             if allowed is not None and key not in allowed:
                 self.error(key_node, f"不认识的键“{key}”", _suggest(key, allowed), sub)
@@ -346,8 +488,12 @@ class _Builder:
         if node is None or not self._check_node(node, field):
             return None
         if not isinstance(node, ScalarNode):
-            self.error(node, f"“{field}”应为一段文字，而不是列表或键值",
-                       "文字直接写在冒号后面；多段内容只在总体目标中可写成列表", field)
+            self.error(
+                node,
+                f"“{field}”应为一段文字，而不是列表或键值",
+                "文字直接写在冒号后面；多段内容只在总体目标中可写成列表",
+                field,
+            )
             return None
         if node.tag == _STD + "null":
             return None
@@ -358,13 +504,21 @@ class _Builder:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         bad = _NOT_XML.search(value)
         if bad:
-            self.error(node, f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
-                             f" U+{ord(bad.group()):04X}",
-                       "这类字符多由转义写法（如 \"\\x01\"、\"\\u0000\"）或复制粘贴带入；删除它", field)
+            self.error(
+                node,
+                f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
+                f" U+{ord(bad.group()):04X}",
+                '这类字符多由转义写法（如 "\\x01"、"\\u0000"）或复制粘贴带入；删除它',
+                field,
+            )
             return None
         if len(value) > MAX_CELL_CHARS:
-            self.error(node, f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
-                       "精简这段文字；申报表中的一格不宜写这么长", field)
+            self.error(
+                node,
+                f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
+                "精简这段文字；申报表中的一格不宜写这么长",
+                field,
+            )
             return None
         return value
 
@@ -392,8 +546,12 @@ class _Builder:
             self.error(node, f"金额“{raw}”不是数字", hint, field)
             return None
         if len(cleaned.replace(".", "").lstrip("0")) > 15:
-            self.error(node, f"金额“{raw}”的有效数字超过 15 位，Excel 无法准确保存",
-                       "核对金额（单位是万元）", field)
+            self.error(
+                node,
+                f"金额“{raw}”的有效数字超过 15 位，Excel 无法准确保存",
+                "核对金额（单位是万元）",
+                field,
+            )
             return None
         return Decimal(cleaned)
 
@@ -417,8 +575,11 @@ class _Builder:
         while stack:
             node = stack.pop()
             if id(node) in seen:
-                self.error(self._first_alias() or node, "申报文件不支持锚点与别名（& 和 *）",
-                           "把要重复的内容直接再写一遍")
+                self.error(
+                    self._first_alias() or node,
+                    "申报文件不支持锚点与别名（& 和 *）",
+                    "把要重复的内容直接再写一遍",
+                )
                 raise DeclarationError(self.problems)
             seen.add(id(node))
             if isinstance(node, MappingNode):
@@ -455,11 +616,24 @@ class _Builder:
         if self.problems:
             raise DeclarationError(self.problems)
         return Declaration(
-            source=self.source, year=year, name=name, unit=unit, department=department,
-            attribute=attribute, period=period, funds_mid=funds_mid, funds_annual=funds_annual,
-            span=span, goal_mid=goal_mid, goal_annual=goal_annual, indicators=indicators,
-            labels=labels, positions=self.positions, key_positions=self.key_positions,
-            unit_source=self.unit_source, from_unit=frozenset(self.from_unit),
+            source=self.source,
+            year=year,
+            name=name,
+            unit=unit,
+            department=department,
+            attribute=attribute,
+            period=period,
+            funds_mid=funds_mid,
+            funds_annual=funds_annual,
+            span=span,
+            goal_mid=goal_mid,
+            goal_annual=goal_annual,
+            indicators=indicators,
+            labels=labels,
+            positions=self.positions,
+            key_positions=self.key_positions,
+            unit_source=self.unit_source,
+            from_unit=frozenset(self.from_unit),
         )
 
     def _merge(self, root: Node, shared: dict[str, tuple[Node, Node]]) -> Node:
@@ -472,11 +646,19 @@ class _Builder:
             if key not in own:
                 pairs.append((key_node, value_node))
                 self.from_unit.add(key)
-            elif key == "标签" and isinstance(own[key][1], MappingNode) and isinstance(value_node, MappingNode):
+            elif (
+                key == "标签"
+                and isinstance(own[key][1], MappingNode)
+                and isinstance(value_node, MappingNode)
+            ):
                 mine = {k.value for k, _ in own[key][1].value if isinstance(k, ScalarNode)}
                 extra = [(k, v) for k, v in value_node.value if k.value not in mine]
-                merged = MappingNode(own[key][1].tag, own[key][1].value + extra,
-                                     own[key][1].start_mark, own[key][1].end_mark)
+                merged = MappingNode(
+                    own[key][1].tag,
+                    own[key][1].value + extra,
+                    own[key][1].start_mark,
+                    own[key][1].end_mark,
+                )
                 pairs[pairs.index(own[key])] = (own[key][0], merged)
         return MappingNode(root.tag, pairs, root.start_mark, root.end_mark)
 
@@ -490,8 +672,14 @@ class _Builder:
             entries = {}
             if side in sides and not self._is_null(sides[side][1]):
                 entries = self.mapping(sides[side][1], field, FUND_KEYS) or {}
-            result.append(Funds(*(self.amount(entries[k][1], f"{field}.{k}") if k in entries
-                                  else None for k in FUND_KEYS)))
+            result.append(
+                Funds(
+                    *(
+                        self.amount(entries[k][1], f"{field}.{k}") if k in entries else None
+                        for k in FUND_KEYS
+                    )
+                )
+            )
         return result[0], result[1]
 
     @staticmethod
@@ -507,8 +695,13 @@ class _Builder:
             return span, (), ()
         if "中期年度" in entries:
             span = self.span(entries["中期年度"][1], "总体目标.中期年度")
-        return (span, *(self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
-                        for k in ("中期目标", "年度目标")))
+        return (
+            span,
+            *(
+                self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
+                for k in ("中期目标", "年度目标")
+            ),
+        )
 
     def span(self, node: Node, field: str) -> tuple[int, int]:
         hint = "写成“中期年度: 2022—2024”（起止年份，中间用“—”或“-”）"
@@ -554,8 +747,12 @@ class _Builder:
                 if block is not None:
                     blocks.append(block)
             if level2 == {}:
-                self.error(key1, f"一级指标“{name1}”下没有二级指标",
-                           "在它下面写出二级指标（如“数量指标:”）及各行三级指标", field1)
+                self.error(
+                    key1,
+                    f"一级指标“{name1}”下没有二级指标",
+                    "在它下面写出二级指标（如“数量指标:”）及各行三级指标",
+                    field1,
+                )
             groups.append(Group(name1, tuple(blocks), field1))
         if level1 is not None and not groups:
             self.error(node, "绩效指标是空的", "至少写一个一级指标及其二级、三级指标", "绩效指标")
@@ -572,12 +769,20 @@ class _Builder:
             lines_node = entries.get("指标", (None, None))[1]
             field += ".指标"
         if lines_node is None or self._is_null(lines_node):
-            self.error(key, f"二级指标“{name}”下没有任何指标行",
-                       "在它下面写出“- 三级指标: ……”及中期、年度指标值", field)
+            self.error(
+                key,
+                f"二级指标“{name}”下没有任何指标行",
+                "在它下面写出“- 三级指标: ……”及中期、年度指标值",
+                field,
+            )
             return None
         if not isinstance(lines_node, SequenceNode):
-            self.error(lines_node, f"二级指标“{name}”下应为指标行的列表",
-                       "每一行以“- 三级指标: ……”开头", field)
+            self.error(
+                lines_node,
+                f"二级指标“{name}”下应为指标行的列表",
+                "每一行以“- 三级指标: ……”开头",
+                field,
+            )
             return None
         if not self._check_node(lines_node, field):
             return None
@@ -587,18 +792,28 @@ class _Builder:
             line = self.line(line_node, f"{field}[{i}]")
             if line is None:
                 continue
-            for side, present in (("中期", line.mid is not None), ("年度", line.annual is not None)):
+            for side, present in (
+                ("中期", line.mid is not None),
+                ("年度", line.annual is not None),
+            ):
                 if not present and ended[side] is None:
                     ended[side] = i
                 elif present and ended[side] is not None:
-                    self.error(line_node, f"{side}一侧的指标行不连续：第 {ended[side] + 1} 行没有{side}指标，"
-                                          f"这一行却有",
-                               f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
-                               f"{field}[{i}]")
+                    self.error(
+                        line_node,
+                        f"{side}一侧的指标行不连续：第 {ended[side] + 1} 行没有{side}指标，"
+                        f"这一行却有",
+                        f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
+                        f"{field}[{i}]",
+                    )
             lines.append(line)
         if not lines_node.value:
-            self.error(lines_node, f"二级指标“{name}”下没有任何指标行",
-                       "在它下面写出“- 三级指标: ……”及中期、年度指标值", field)
+            self.error(
+                lines_node,
+                f"二级指标“{name}”下没有任何指标行",
+                "在它下面写出“- 三级指标: ……”及中期、年度指标值",
+                field,
+            )
         return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
@@ -607,8 +822,12 @@ class _Builder:
             return None
         values = {k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items()}
         if "三级指标" in entries and "中期三级指标" in entries and "年度三级指标" in entries:
-            self.error(entries["三级指标"][0], "“三级指标”与“中期三级指标”“年度三级指标”同时出现，前者不会被使用",
-                       "两侧名称不同时只写“中期三级指标”和“年度三级指标”", f"{field}.三级指标")
+            self.error(
+                entries["三级指标"][0],
+                "“三级指标”与“中期三级指标”“年度三级指标”同时出现，前者不会被使用",
+                "两侧名称不同时只写“中期三级指标”和“年度三级指标”",
+                f"{field}.三级指标",
+            )
         sides = []
         for side in ("中期", "年度"):
             if f"{side}三级指标" not in entries and f"{side}指标值" not in entries:
@@ -617,8 +836,12 @@ class _Builder:
             name = values.get(f"{side}三级指标", values.get("三级指标")) or ""
             sides.append(Side(name, values.get(f"{side}指标值") or ""))
         if sides == [None, None]:
-            self.error(node, "这一行既没有中期指标值，也没有年度指标值",
-                       "写上“中期指标值: ……”和/或“年度指标值: ……”（没有值可留空，但要写出键）", field)
+            self.error(
+                node,
+                "这一行既没有中期指标值，也没有年度指标值",
+                "写上“中期指标值: ……”和/或“年度指标值: ……”（没有值可留空，但要写出键）",
+                field,
+            )
             return None
         return Line(*sides, path=field)
 
@@ -632,6 +855,10 @@ class _Builder:
             if text:
                 labels[key] = text
             else:
-                self.error(value, f"标签“{key}”的新写法是空的", "写出表中要显示的文字，或删除这一行",
-                           f"标签.{key}")
+                self.error(
+                    value,
+                    f"标签“{key}”的新写法是空的",
+                    "写出表中要显示的文字，或删除这一行",
+                    f"标签.{key}",
+                )
         return labels

@@ -60,7 +60,9 @@ class Member:
 def member(name: str, data: str | bytes) -> Member:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return Member(name.encode("ascii"), zlib.crc32(raw), len(raw), packer.compress(raw) + packer.flush())
+    return Member(
+        name.encode("ascii"), zlib.crc32(raw), len(raw), packer.compress(raw) + packer.flush()
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -83,14 +85,52 @@ def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
     offset = 0
     for part in parts:
         m = part if isinstance(part, Member) else member(*part)
-        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, _DOS_DATE, m.crc, len(m.data),
-                             m.size, len(m.name), 0) + m.name
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, m.crc,
-                                   len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset) + m.name)
+        header = (
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                0,
+                8,
+                0,
+                _DOS_DATE,
+                m.crc,
+                len(m.data),
+                m.size,
+                len(m.name),
+                0,
+            )
+            + m.name
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                _DOS_DATE,
+                m.crc,
+                len(m.data),
+                m.size,
+                len(m.name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + m.name
+        )
         local += (header, m.data)
         offset += len(header) + len(m.data)
     directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
+    )
     return b"".join(local) + directory + end
 
 
@@ -121,9 +161,17 @@ def write_atomic(path: str | Path, data: bytes) -> str:
         tmp_name = None
         return hashlib.sha256(data).hexdigest()
     except OSError as exc:
-        raise OutputError([Problem(str(path), None, None,
-                                   f"无法写入输出文件：{exc.strerror or exc}",
-                                   "检查输出文件夹是否可写、磁盘是否已满、文件是否正被 Word/Excel 打开")]) from None
+        raise OutputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"无法写入输出文件：{exc.strerror or exc}",
+                    "检查输出文件夹是否可写、磁盘是否已满、文件是否正被 Word/Excel 打开",
+                )
+            ]
+        ) from None
     finally:
         if tmp_name is not None:
             try:

@@ -68,11 +68,14 @@ def read_grids(path: str | Path) -> list[RawGrid]:
         if suffix == ".docx":
             return read_docx(path)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-        raise ReadError(f"无法读取 {path.name}：文件已损坏或不是 Office 文件（{type(exc).__name__}）") from None
+        raise ReadError(
+            f"无法读取 {path.name}：文件已损坏或不是 Office 文件（{type(exc).__name__}）"
+        ) from None
     raise ReadError(f"{path.name} 不是 .xlsx 或 .docx 文件")
 
 
 # -- xlsx ------------------------------------------------------------------------------
+
 
 def _displayed(value, number_format: str) -> tuple[str, Decimal | None]:
     """A cell's text as Excel shows it, and its number if it is one."""
@@ -100,7 +103,10 @@ def read_xlsx(path: Path) -> list[RawGrid]:
         spans = {}
         covered = set()
         for rng in ws.merged_cells.ranges:
-            spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+            spans[(rng.min_row, rng.min_col)] = (
+                rng.max_row - rng.min_row + 1,
+                rng.max_col - rng.min_col + 1,
+            )
             for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
@@ -114,13 +120,23 @@ def read_xlsx(path: Path) -> list[RawGrid]:
                 rowspan, colspan = spans.get((cell.row, cell.column), (1, 1))
                 if not text and (rowspan, colspan) == (1, 1):
                     continue
-                cells.append(RawCell(cell.row - 1, cell.column - 1, text, f"{ws.title}!{cell.coordinate}",
-                                     rowspan, colspan, number))
+                cells.append(
+                    RawCell(
+                        cell.row - 1,
+                        cell.column - 1,
+                        text,
+                        f"{ws.title}!{cell.coordinate}",
+                        rowspan,
+                        colspan,
+                        number,
+                    )
+                )
         grids.append(RawGrid(f"{path}", cells))
     return grids
 
 
 # -- docx ------------------------------------------------------------------------------
+
 
 def _text(element) -> str:
     paragraphs = element.iter(f"{W}p") if element.tag != f"{W}p" else [element]

@@ -8,8 +8,8 @@ documented for users in docs/rules.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Callable, Iterator
 
 from .errors import ERROR, WARNING, Problem
 from .model import Declaration, Funds, Side
@@ -71,8 +71,26 @@ def closest(name: str, candidates) -> str | None:
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _CMP_SIGNS = "≥≤><＞＜=＝≧≦"
-_CMP_WORDS = ("约", "不低于", "不少于", "不高于", "不超过", "不大于", "不小于", "大于", "小于",
-              "高于", "低于", "达到", "超过", "以上", "以下", "以内", "至少", "最多")
+_CMP_WORDS = (
+    "约",
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "不大于",
+    "不小于",
+    "大于",
+    "小于",
+    "高于",
+    "低于",
+    "达到",
+    "超过",
+    "以上",
+    "以下",
+    "以内",
+    "至少",
+    "最多",
+)
 _ASCII_CMP = re.compile(r">=|<=|=>|=<")
 _ASCII_FIX = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 _COUNT = re.compile(rf"^\s*[≥＞>]=?\s*({_NUMBER})\s*(\S+?)\s*$")
@@ -89,17 +107,32 @@ def value_findings(value: str) -> list[tuple[str, str, str]]:
     """(rule, message, hint) for a malformed quantitative value; [] for a sound one."""
     if _ASCII_CMP.search(value):
         fixed = _ASCII_CMP.sub(lambda m: _ASCII_FIX[m.group()], value)
-        return [("W-VALUE-ASCII", f"指标值“{value}”用了英文的比较符号",
-                 f"应写作“{fixed}”（≥ 和 ≤ 是一个字符，可从本提示中复制）")]
+        return [
+            (
+                "W-VALUE-ASCII",
+                f"指标值“{value}”用了英文的比较符号",
+                f"应写作“{fixed}”（≥ 和 ≤ 是一个字符，可从本提示中复制）",
+            )
+        ]
     signs = [c for c in value if c in _CMP_SIGNS]
     has_number = re.search(r"\d", value) is not None
     if signs and not has_number:
-        return [("W-VALUE-NO-NUMBER", f"指标值“{value}”有比较符号却没有数字",
-                 "写出具体数值和单位，如“≥6次”；无法量化的目标请用文字描述，不用比较符号")]
+        return [
+            (
+                "W-VALUE-NO-NUMBER",
+                f"指标值“{value}”有比较符号却没有数字",
+                "写出具体数值和单位，如“≥6次”；无法量化的目标请用文字描述，不用比较符号",
+            )
+        ]
     if has_number and not signs and not any(w in value for w in _CMP_WORDS):
         if re.fullmatch(rf"\s*{_NUMBER}\s*", value):
-            return [("W-VALUE-NO-UNIT", f"指标值“{value}”只有数字，没有比较符号和单位",
-                     f"写明比较关系和单位，如“≥{value.strip()}次”或“{value.strip()}%”")]
+            return [
+                (
+                    "W-VALUE-NO-UNIT",
+                    f"指标值“{value}”只有数字，没有比较符号和单位",
+                    f"写明比较关系和单位，如“≥{value.strip()}次”或“{value.strip()}%”",
+                )
+            ]
     return []
 
 
@@ -117,10 +150,13 @@ def rule(rule_id: str, severity: str):
     return register
 
 
-def _finding(decl: Declaration, rule_id: str, path: str, message: str, hint: str = "",
-             key: bool = False) -> Problem:
+def _finding(
+    decl: Declaration, rule_id: str, path: str, message: str, hint: str = "", key: bool = False
+) -> Problem:
     line, column = decl.where(path, key=key)
-    return Problem(decl.file_of(path), line, column, message, hint, path, RULES[rule_id][0], rule_id)
+    return Problem(
+        decl.file_of(path), line, column, message, hint, path, RULES[rule_id][0], rule_id
+    )
 
 
 def _sum_side(funds: Funds) -> tuple[Decimal, Decimal, Decimal] | None:
@@ -135,28 +171,40 @@ def funds_add_up(decl: Declaration, settings: Settings) -> Iterator[Problem]:
         parts = _sum_side(funds)
         if parts and parts[1] + parts[2] != parts[0]:
             total, fiscal, other = parts
-            yield _finding(decl, "E-FUNDS-SUM", f"项目资金.{side}.资金总额",
-                           f"{side}资金：财政拨款 {fiscal} + 其他资金 {other} = {fiscal + other}，"
-                           f"不等于资金总额 {total}",
-                           "核对三个金额：资金总额应等于财政拨款与其他资金之和")
+            yield _finding(
+                decl,
+                "E-FUNDS-SUM",
+                f"项目资金.{side}.资金总额",
+                f"{side}资金：财政拨款 {fiscal} + 其他资金 {other} = {fiscal + other}，"
+                f"不等于资金总额 {total}",
+                "核对三个金额：资金总额应等于财政拨款与其他资金之和",
+            )
 
 
 @rule("E-FUNDS-ANNUAL", ERROR)
 def annual_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     mid, annual = decl.funds_mid.total, decl.funds_annual.total
     if mid is not None and annual is not None and annual > mid:
-        yield _finding(decl, "E-FUNDS-ANNUAL", "项目资金.年度.资金总额",
-                       f"年度资金总额 {annual} 大于中期资金总额 {mid}",
-                       "年度资金是中期资金的一部分；核对两处金额是否填反或漏了一位")
+        yield _finding(
+            decl,
+            "E-FUNDS-ANNUAL",
+            "项目资金.年度.资金总额",
+            f"年度资金总额 {annual} 大于中期资金总额 {mid}",
+            "年度资金是中期资金的一部分；核对两处金额是否填反或漏了一位",
+        )
 
 
 @rule("E-YEAR-SPAN", ERROR)
 def year_in_span(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     first, last = decl.span
     if first and not first <= decl.year <= last:
-        yield _finding(decl, "E-YEAR-SPAN", "年度",
-                       f"年度 {decl.year} 不在中期目标的年度 {first}—{last} 之内",
-                       "核对“年度”和“总体目标/中期年度”：年度应落在中期的起止年份之间")
+        yield _finding(
+            decl,
+            "E-YEAR-SPAN",
+            "年度",
+            f"年度 {decl.year} 不在中期目标的年度 {first}—{last} 之内",
+            "核对“年度”和“总体目标/中期年度”：年度应落在中期的起止年份之间",
+        )
 
 
 def _sides(decl: Declaration):
@@ -179,38 +227,61 @@ def _name_path(line_path: str, side: str, positions: dict) -> str:
 def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     for _group, _block, line, side_name, side in _sides(decl):
         if side.name and not side.value and side.name != NOT_APPLICABLE:
-            yield _finding(decl, "E-LINE-INCOMPLETE", f"{line.path}.{side_name}指标值",
-                           f"{side_name}三级指标“{side.name}”没有指标值",
-                           f"填写{side_name}指标值；确实不适用时，三级指标写“不适用”")
+            yield _finding(
+                decl,
+                "E-LINE-INCOMPLETE",
+                f"{line.path}.{side_name}指标值",
+                f"{side_name}三级指标“{side.name}”没有指标值",
+                f"填写{side_name}指标值；确实不适用时，三级指标写“不适用”",
+            )
         elif side.value and not side.name:
             path = f"{line.path}.{side_name}指标值"
-            yield _finding(decl, "E-LINE-INCOMPLETE", path,
-                           f"{side_name}指标值“{side.value}”没有三级指标名称",
-                           "写上“三级指标: ……”（两侧不同名时写“中期三级指标”“年度三级指标”）")
+            yield _finding(
+                decl,
+                "E-LINE-INCOMPLETE",
+                path,
+                f"{side_name}指标值“{side.value}”没有三级指标名称",
+                "写上“三级指标: ……”（两侧不同名时写“中期三级指标”“年度三级指标”）",
+            )
 
 
-def _l2_findings(decl: Declaration, settings: Settings, group_name: str, name: str,
-                 path: str, key: bool) -> Iterator[Problem]:
+def _l2_findings(
+    decl: Declaration, settings: Settings, group_name: str, name: str, path: str, key: bool
+) -> Iterator[Problem]:
     vocab = VOCABULARY[settings.vocabulary]
     other = _OTHER[settings.vocabulary]
     if group_name not in vocab or name in vocab[group_name]:
         return
     if (group_name, name) in _ONLY_IN[other]:
-        yield _finding(decl, "W-INDICATOR-L2", path,
-                       f"二级指标“{name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}",
-                       f"改用{_VOCAB_NAME[settings.vocabulary]}的名称，或在 formgen.toml 中设 vocabulary = \"{other}\"",
-                       key=key)
+        yield _finding(
+            decl,
+            "W-INDICATOR-L2",
+            path,
+            f"二级指标“{name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}",
+            f'改用{_VOCAB_NAME[settings.vocabulary]}的名称，或在 formgen.toml 中设 vocabulary = "{other}"',
+            key=key,
+        )
         return
     home = [l1 for l1, l2s in vocab.items() if name in l2s]
     if home:
-        yield _finding(decl, "W-INDICATOR-L2", path,
-                       f"二级指标“{name}”属于{home[0]}，不应放在{group_name}下",
-                       f"把它移到“{home[0]}”下", key=key)
+        yield _finding(
+            decl,
+            "W-INDICATOR-L2",
+            path,
+            f"二级指标“{name}”属于{home[0]}，不应放在{group_name}下",
+            f"把它移到“{home[0]}”下",
+            key=key,
+        )
         return
     guess = closest(name, vocab[group_name])
-    yield _finding(decl, "W-INDICATOR-L2", path,
-                   f"二级指标“{name}”不是{group_name}下的标准名称" + (f"，是否为“{guess}”？" if guess else ""),
-                   f"{group_name}下的标准二级指标：{'、'.join(vocab[group_name])}", key=key)
+    yield _finding(
+        decl,
+        "W-INDICATOR-L2",
+        path,
+        f"二级指标“{name}”不是{group_name}下的标准名称" + (f"，是否为“{guess}”？" if guess else ""),
+        f"{group_name}下的标准二级指标：{'、'.join(vocab[group_name])}",
+        key=key,
+    )
 
 
 @rule("W-INDICATOR-L1", WARNING)
@@ -224,9 +295,17 @@ def level1_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
             message = f"一级指标“{group.name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}"
         else:
             guess = closest(group.name, vocab)
-            message = f"一级指标“{group.name}”不是标准名称" + (f"，是否为“{guess}”？" if guess else "")
-        yield _finding(decl, "W-INDICATOR-L1", group.path, message,
-                       f"{_VOCAB_NAME[settings.vocabulary]}的一级指标：{'、'.join(vocab)}", key=True)
+            message = f"一级指标“{group.name}”不是标准名称" + (
+                f"，是否为“{guess}”？" if guess else ""
+            )
+        yield _finding(
+            decl,
+            "W-INDICATOR-L1",
+            group.path,
+            message,
+            f"{_VOCAB_NAME[settings.vocabulary]}的一级指标：{'、'.join(vocab)}",
+            key=True,
+        )
 
 
 @rule("W-INDICATOR-L2", WARNING)
@@ -235,8 +314,14 @@ def level2_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
         for block in group.blocks:
             yield from _l2_findings(decl, settings, group.name, block.name, block.path, key=True)
             if block.annual_name != block.name:
-                yield from _l2_findings(decl, settings, group.name, block.annual_name,
-                                        f"{block.path}.年度二级指标", key=False)
+                yield from _l2_findings(
+                    decl,
+                    settings,
+                    group.name,
+                    block.annual_name,
+                    f"{block.path}.年度二级指标",
+                    key=False,
+                )
 
 
 @rule("W-VOCABULARY-MIXED", WARNING)
@@ -248,10 +333,15 @@ def vocabulary_mixed(decl: Declaration, settings: Settings) -> Iterator[Problem]
             used.update({(group.name, block.name), (group.name, block.annual_name)})
     if used & _ONLY_IN["2015"] and used & _ONLY_IN["2021"]:
         names = lambda v: "、".join(sorted(b or a for a, b in used & _ONLY_IN[v]))  # noqa: E731
-        yield _finding(decl, "W-VOCABULARY-MIXED", "绩效指标",
-                       f"同一张表混用了 2015 年规则（{names('2015')}）和 2021 年指引（{names('2021')}）的指标",
-                       "统一按一种口径填写：2015 年规则中成本指标是产出指标下的二级指标，"
-                       "2021 年指引中成本指标是一级指标", key=True)
+        yield _finding(
+            decl,
+            "W-VOCABULARY-MIXED",
+            "绩效指标",
+            f"同一张表混用了 2015 年规则（{names('2015')}）和 2021 年指引（{names('2021')}）的指标",
+            "统一按一种口径填写：2015 年规则中成本指标是产出指标下的二级指标，"
+            "2021 年指引中成本指标是一级指标",
+            key=True,
+        )
 
 
 @rule("W-MISSING-L1", WARNING)
@@ -259,16 +349,28 @@ def required_level1(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     present = {g.name for g in decl.indicators}
     for name in REQUIRED_L1:
         if name not in present:
-            yield _finding(decl, "W-MISSING-L1", "绩效指标", f"绩效指标中没有“{name}”",
-                           f"补上“{name}”及其二级、三级指标", key=True)
+            yield _finding(
+                decl,
+                "W-MISSING-L1",
+                "绩效指标",
+                f"绩效指标中没有“{name}”",
+                f"补上“{name}”及其二级、三级指标",
+                key=True,
+            )
 
 
 @rule("W-MISSING-QUANTITY", WARNING)
 def quantity_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     for group in decl.indicators:
         if group.name == "产出指标" and not any(b.name == "数量指标" for b in group.blocks):
-            yield _finding(decl, "W-MISSING-QUANTITY", group.path, "产出指标下没有“数量指标”",
-                           "补上“数量指标”，写明可计数的产出，如“≥6次”", key=True)
+            yield _finding(
+                decl,
+                "W-MISSING-QUANTITY",
+                group.path,
+                "产出指标下没有“数量指标”",
+                "补上“数量指标”，写明可计数的产出，如“≥6次”",
+                key=True,
+            )
 
 
 def _value_rule(rule_id: str) -> Rule:
@@ -296,11 +398,21 @@ def annual_count_within_mid(decl: Declaration, settings: Settings) -> Iterator[P
         for block in group.blocks:
             for line in block.lines:
                 mid, annual = _count(line.mid), _count(line.annual)
-                if mid and annual and mid[1] == annual[1] and "%" not in mid[1] and "％" not in mid[1] \
-                        and annual[0] > mid[0]:
-                    yield _finding(decl, "W-ANNUAL-GT-MID", f"{line.path}.年度指标值",
-                                   f"“{line.annual.name}”的年度指标值 {line.annual.value} 大于中期指标值 {line.mid.value}",
-                                   "年度目标是中期目标的一部分；核对两个数值是否填反")
+                if (
+                    mid
+                    and annual
+                    and mid[1] == annual[1]
+                    and "%" not in mid[1]
+                    and "％" not in mid[1]
+                    and annual[0] > mid[0]
+                ):
+                    yield _finding(
+                        decl,
+                        "W-ANNUAL-GT-MID",
+                        f"{line.path}.年度指标值",
+                        f"“{line.annual.name}”的年度指标值 {line.annual.value} 大于中期指标值 {line.mid.value}",
+                        "年度目标是中期目标的一部分；核对两个数值是否填反",
+                    )
 
 
 @rule("W-DUPLICATE-L3", WARNING)
@@ -315,10 +427,14 @@ def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Proble
                         continue
                     if side.name in seen:
                         path = _name_path(line.path, side_name, decl.positions)
-                        yield _finding(decl, "W-DUPLICATE-L3", path,
-                                       f"{block.name}下{side_name}三级指标“{side.name}”出现了两次"
-                                       f"（第 {seen[side.name] + 1} 行和第 {i + 1} 行）",
-                                       "合并这两行，或改用能区分的名称")
+                        yield _finding(
+                            decl,
+                            "W-DUPLICATE-L3",
+                            path,
+                            f"{block.name}下{side_name}三级指标“{side.name}”出现了两次"
+                            f"（第 {seen[side.name] + 1} 行和第 {i + 1} 行）",
+                            "合并这两行，或改用能区分的名称",
+                        )
                     else:
                         seen[side.name] = i
 
@@ -327,18 +443,36 @@ def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Proble
 def goals_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     for key, items in (("中期目标", decl.goal_mid), ("年度目标", decl.goal_annual)):
         if not "".join(items).strip():
-            yield _finding(decl, "W-EMPTY-GOAL", f"总体目标.{key}", f"总体目标中的“{key}”是空的",
-                           f"写出{key}：做什么、做到什么程度", key=f"总体目标.{key}" not in decl.positions)
+            yield _finding(
+                decl,
+                "W-EMPTY-GOAL",
+                f"总体目标.{key}",
+                f"总体目标中的“{key}”是空的",
+                f"写出{key}：做什么、做到什么程度",
+                key=f"总体目标.{key}" not in decl.positions,
+            )
 
 
 def check(decl: Declaration, settings: Settings | None = None) -> list[Problem]:
     """Every enabled rule's findings, in the order of the file."""
     settings = settings or Settings()
-    findings = [p for rule_id, (_sev, fn) in RULES.items() if rule_id not in settings.disabled
-                for p in fn(decl, settings)]
+    findings = [
+        p
+        for rule_id, (_sev, fn) in RULES.items()
+        if rule_id not in settings.disabled
+        for p in fn(decl, settings)
+    ]
     unknown = sorted(settings.disabled - set(RULES))
     if unknown:
-        findings.append(Problem(settings.source, None, None, f"不认识的规则编号：{'、'.join(unknown)}",
-                                f"可用的规则编号：{'、'.join(RULES)}", severity=WARNING, rule="W-SETTINGS"))
+        findings.append(
+            Problem(
+                settings.source,
+                None,
+                None,
+                f"不认识的规则编号：{'、'.join(unknown)}",
+                f"可用的规则编号：{'、'.join(RULES)}",
+                severity=WARNING,
+                rule="W-SETTINGS",
+            )
+        )
     return sorted(findings, key=lambda p: (p.line or 0, p.column or 0, p.rule))
-

@@ -36,7 +36,7 @@ def forget_settings() -> None:
     _settings_in.cache_clear()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _settings_in(folder: Path) -> Settings:
     for candidate in (folder, *folder.parents):
         toml = candidate / "formgen.toml"
@@ -54,20 +54,43 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DeclarationError([Problem(str(path), None, None, f"项目设置文件格式错误：{exc}",
-                                        "参照 docs/rules.md 中的示例检查 TOML 格式")]) from None
+        raise DeclarationError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"项目设置文件格式错误：{exc}",
+                    "参照 docs/rules.md 中的示例检查 TOML 格式",
+                )
+            ]
+        ) from None
 
 
 def _parse(path: Path, table: dict) -> Settings:
     vocabulary = str(table.get("vocabulary", "2015"))
     problems = []
     if vocabulary not in VOCABULARIES:
-        problems.append(Problem(str(path), None, None, f"vocabulary 的值“{vocabulary}”无效",
-                                "只能是 \"2015\"（2015 年规则）或 \"2021\"（2021 年指引）"))
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"vocabulary 的值“{vocabulary}”无效",
+                '只能是 "2015"（2015 年规则）或 "2021"（2021 年指引）',
+            )
+        )
     disabled = table.get("disable", [])
     if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
-        problems.append(Problem(str(path), None, None, "disable 应为规则编号的列表",
-                                '例如 disable = ["W-VALUE-NO-UNIT"]'))
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                "disable 应为规则编号的列表",
+                '例如 disable = ["W-VALUE-NO-UNIT"]',
+            )
+        )
         disabled = []
     if problems:
         raise DeclarationError(problems)

@@ -56,12 +56,13 @@ class Template:
         return compiled.render(**variables)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _jinja_env():
     import jinja2
 
-    return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=False)
+    return jinja2.Environment(
+        autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=False
+    )
 
 
 def load_template(path: str | Path) -> Template:
@@ -84,6 +85,6 @@ def load_template(path: str | Path) -> Template:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def default_template() -> Template:
     return load_template(templates_dir() / "form.yaml")

@@ -13,7 +13,15 @@ import re
 from pathlib import Path
 
 from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Grid
-from .package import RELS_NS, XML_HEAD, Member, core_properties, escape, static_member, write_package
+from .package import (
+    RELS_NS,
+    XML_HEAD,
+    Member,
+    core_properties,
+    escape,
+    static_member,
+    write_package,
+)
 from .template import Template
 
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -29,8 +37,7 @@ _XF_AMOUNT = 6  # + number of decimals (0 = General)
 _XF_EMPTY_BORDER = 3
 
 CONTENT_TYPES = (
-    XML_HEAD
-    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -66,10 +73,14 @@ def sheet_name(title: str) -> str:
 
 def styles_xml(t: Template) -> str:
     font = escape(t.font_east_asian)
-    numfmts = "".join(f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
-                      for d in range(1, MAX_DECIMALS + 1))
-    border = '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>' \
-             '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
+    numfmts = "".join(
+        f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
+        for d in range(1, MAX_DECIMALS + 1)
+    )
+    border = (
+        '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+        '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
+    )
     center = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
     left = '<alignment horizontal="left" vertical="center" wrapText="1"/>'
     boxed = 'fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"'
@@ -82,8 +93,10 @@ def styles_xml(t: Template) -> str:
         f'<xf numFmtId="0" {boxed}>{center}</xf>',
         f'<xf numFmtId="0" {boxed}>{left}</xf>',
         f'<xf numFmtId="0" {boxed}>{center}</xf>',
-    ] + [f'<xf numFmtId="{163 + d if d else 0}" {boxed} applyNumberFormat="1">{center}</xf>'
-         for d in range(MAX_DECIMALS + 1)]
+    ] + [
+        f'<xf numFmtId="{163 + d if d else 0}" {boxed} applyNumberFormat="1">{center}</xf>'
+        for d in range(MAX_DECIMALS + 1)
+    ]
     return (
         XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
         f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
@@ -115,9 +128,12 @@ def workbook_xml(name: str, last_row: int) -> str:
 
 # -- row heights ------------------------------------------------------------
 
+
 def text_width(text: str) -> int:
     """Width in Latin character units: a CJK (or other wide) character counts two."""
-    wide = len(text.encode("utf-8")) - len(text)  # 2 extra bytes per BMP CJK char, 1 for 2-byte chars
+    wide = len(text.encode("utf-8")) - len(
+        text
+    )  # 2 extra bytes per BMP CJK char, 1 for 2-byte chars
     return len(text) + (wide + 1) // 2
 
 
@@ -141,7 +157,7 @@ def row_heights(grid: Grid) -> list[float]:
     for cell in grid.cells:
         if cell.row < TABLE_TOP or not cell.text:
             continue
-        width = sum(t.columns_cm[cell.col:cell.col + cell.colspan])
+        width = sum(t.columns_cm[cell.col : cell.col + cell.colspan])
         need = text_lines(cell.text, width, t.body_pt) * line_pt + 6
         if cell.rowspan == 1:
             heights[cell.row] = max(heights[cell.row], need)
@@ -157,6 +173,7 @@ def row_heights(grid: Grid) -> list[float]:
 
 
 # -- the sheet ----------------------------------------------------------------
+
 
 def _col_width(cm: float) -> float:
     """Excel column width (characters of the default font's digit, ~7 px) for a width in cm."""
@@ -186,8 +203,10 @@ def sheet_xml(grid: Grid) -> str:
         '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
-    parts += [f'<col min="{i}" max="{i}" width="{_col_width(cm)}" customWidth="1"/>'
-              for i, cm in enumerate(t.columns_cm, start=1)]
+    parts += [
+        f'<col min="{i}" max="{i}" width="{_col_width(cm)}" customWidth="1"/>'
+        for i, cm in enumerate(t.columns_cm, start=1)
+    ]
     parts.append("</cols><sheetData>")
     for r in range(grid.n_rows):
         anchors = {c.col: c for c in rows[r]}
@@ -214,11 +233,16 @@ def sheet_xml(grid: Grid) -> str:
                 continue
             # No xml:space here: the schema types <t> as a simple string, and a
             # parser keeps element whitespace and line breaks anyway.
-            parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escape(cell.text)}</t></is></c>')
+            parts.append(
+                f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escape(cell.text)}</t></is></c>'
+            )
         parts.append("</row>")
     parts.append("</sheetData>")
-    parts.append(f'<mergeCells count="{len(merges)}">'
-                 + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>")
+    parts.append(
+        f'<mergeCells count="{len(merges)}">'
+        + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+        + "</mergeCells>"
+    )
     parts.append(
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{inch:.4f}" right="{inch:.4f}" top="{inch:.4f}" bottom="{inch:.4f}"'
