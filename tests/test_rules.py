@@ -264,6 +264,23 @@ def test_empty_goal():
     assert fired(BASE.replace("  年度目标: 年度要做的事\n", ""), "W-EMPTY-GOAL") == [(12, 1)]
 
 
+def test_text_too_tall_for_an_excel_row():
+    long_goal = "很长的年度目标" * 120  # 840 characters in one cell
+    assert fired(
+        BASE.replace("年度目标: 年度要做的事", f"年度目标: {long_goal}"), "W-XLSX-CLIPPED"
+    ) == [(15, 9)]
+    assert (
+        fired(
+            BASE.replace("年度目标: 年度要做的事", f"年度目标: {long_goal[:300]}"), "W-XLSX-CLIPPED"
+        )
+        == []
+    )
+    long_name = "名" * 400  # a 三级 name in a single row
+    assert fired(
+        BASE.replace("三级指标: 发布信息", f"三级指标: {long_name}"), "W-XLSX-CLIPPED"
+    ) == [(22, 15), (22, 15)]
+
+
 def test_rules_can_be_turned_off():
     text = BASE.replace("年度: 2023", "年度: 2025")
     assert fired(text, "E-YEAR-SPAN", disabled={"E-YEAR-SPAN"}) == []

@@ -6,7 +6,7 @@ the table from row 3. Writers only draw it, so .docx and .xlsx cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .model import Declaration, Funds
@@ -30,6 +30,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     number: Decimal | None = None  # amounts: written as number cells in .xlsx
+    field: str = field(default="", compare=False)  # the declaration field it shows, for messages
 
     @property
     def ref(self) -> str:
@@ -73,25 +74,25 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         Cell(0, 0, label("标题"), TITLE, colspan=8),
         Cell(1, 0, label("年度行", 年度=decl.year), YEAR, colspan=8),
         Cell(2, 0, label("项目名称"), LABEL, colspan=2),
-        Cell(2, 2, decl.name, TEXT, colspan=6),
+        Cell(2, 2, decl.name, TEXT, colspan=6, field="项目名称"),
     ]
     if decl.department is not None:
         cells += [
             Cell(3, 0, label("主管部门"), LABEL, colspan=2),
-            Cell(3, 2, decl.department, TEXT, colspan=3),
+            Cell(3, 2, decl.department, TEXT, colspan=3, field="主管部门"),
             Cell(3, 5, label("实施单位"), LABEL),
-            Cell(3, 6, decl.unit, TEXT, colspan=2),
+            Cell(3, 6, decl.unit, TEXT, colspan=2, field="实施单位"),
         ]
     else:
         cells += [
             Cell(3, 0, label("实施单位"), LABEL, colspan=2),
-            Cell(3, 2, decl.unit, TEXT, colspan=6),
+            Cell(3, 2, decl.unit, TEXT, colspan=6, field="实施单位"),
         ]
     cells += [
         Cell(4, 0, label("项目属性"), LABEL, colspan=2),
-        Cell(4, 2, decl.attribute, CENTER, colspan=3),
+        Cell(4, 2, decl.attribute, CENTER, colspan=3, field="项目属性"),
         Cell(4, 5, label("项目期"), LABEL),
-        Cell(4, 6, decl.period, CENTER, colspan=2),
+        Cell(4, 6, decl.period, CENTER, colspan=2, field="项目期"),
     ]
     fund_rows = (
         ("中期资金总额", "年度资金总额", "total"),
@@ -113,8 +114,8 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         Cell(8, 0, label("总体目标"), LABEL, rowspan=2, colspan=2),
         Cell(8, 2, label("中期目标", 起=first, 止=last), LABEL, colspan=3),
         Cell(8, 5, label("年度目标"), LABEL, colspan=3),
-        Cell(9, 2, "\n".join(decl.goal_mid), TEXT, colspan=3),
-        Cell(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3),
+        Cell(9, 2, "\n".join(decl.goal_mid), TEXT, colspan=3, field="总体目标.中期目标"),
+        Cell(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3, field="总体目标.年度目标"),
     ]
     header_row = 10
     indicator_cells, n_lines = _indicator_cells(decl, header_row + 1)
@@ -145,11 +146,32 @@ def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:
                 continue
             cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
             cells.append(Cell(row, 5, block.annual_name if annual else "", LABEL, rowspan=n))
+            paths = {
+                name: [ln.path for ln in block.lines if getattr(ln, attr) is not None]
+                for name, attr in (("中期", "mid"), ("年度", "annual"))
+            }
             for i in range(n):
-                for col, side in ((3, mid), (6, annual)):
+                for col, side, name in ((3, mid, "中期"), (6, annual, "年度")):
                     line = side[i] if i < len(side) else None
-                    cells.append(Cell(row + i, col, line.name if line else "", TEXT))
-                    cells.append(Cell(row + i, col + 1, line.value if line else "", CENTER))
+                    path = paths[name][i] if line else ""
+                    cells.append(
+                        Cell(
+                            row + i,
+                            col,
+                            line.name if line else "",
+                            TEXT,
+                            field=f"{path}.{name}三级指标" if line else "",
+                        )
+                    )
+                    cells.append(
+                        Cell(
+                            row + i,
+                            col + 1,
+                            line.value if line else "",
+                            CENTER,
+                            field=f"{path}.{name}指标值" if line else "",
+                        )
+                    )
             row += n
         if row > group_top:
             cells.append(Cell(group_top, 1, group.name, LABEL, rowspan=row - group_top))

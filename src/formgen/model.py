@@ -93,6 +93,9 @@ class Declaration:
     def where(self, path: str, key: bool = False) -> tuple[int, int] | tuple[None, None]:
         """Line and column of a field (its key with key=True), or of its nearest parent."""
         table = self.key_positions if key else self.positions
+        for side in ("中期三级指标", "年度三级指标"):  # a name given once for both sides
+            if path.endswith(side) and path not in table:
+                path = path[: -len(side)] + "三级指标"
         while path:
             if path in table:
                 return table[path]

@@ -217,12 +217,6 @@ def _sides(decl: Declaration):
                         yield group, block, line, side_name, side
 
 
-def _name_path(line_path: str, side: str, positions: dict) -> str:
-    """Where a side's 三级 name was written: its own key, or the shared 三级指标."""
-    own = f"{line_path}.{side}三级指标"
-    return own if own in positions else f"{line_path}.三级指标"
-
-
 @rule("E-LINE-INCOMPLETE", ERROR)
 def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
     for _group, _block, line, side_name, side in _sides(decl):
@@ -426,7 +420,7 @@ def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Proble
                     if side is None or not side.name or side.name == NOT_APPLICABLE:
                         continue
                     if side.name in seen:
-                        path = _name_path(line.path, side_name, decl.positions)
+                        path = f"{line.path}.{side_name}三级指标"  # where() falls back to 三级指标
                         yield _finding(
                             decl,
                             "W-DUPLICATE-L3",
@@ -451,6 +445,26 @@ def goals_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
                 f"写出{key}：做什么、做到什么程度",
                 key=f"总体目标.{key}" not in decl.positions,
             )
+
+
+@rule("W-XLSX-CLIPPED", WARNING)
+def fits_in_excel(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+    from .layout import TABLE_TOP, layout
+    from .xlsx_writer import MAX_ROW_PT, needed_height
+
+    grid = layout(decl)
+    for cell in grid.cells:
+        if cell.row >= TABLE_TOP and cell.field and cell.text:
+            need = needed_height(cell, grid.template)
+            if need > MAX_ROW_PT * cell.rowspan:
+                yield _finding(
+                    decl,
+                    "W-XLSX-CLIPPED",
+                    cell.field,
+                    f"这段文字约需 {need:.0f} 磅高，超过 Excel 行高上限 {MAX_ROW_PT:.0f} 磅，"
+                    "Excel 版中会显示不全（Word 版不受影响）",
+                    "精简这段文字；或只报送 Word 版",
+                )
 
 
 def check(decl: Declaration, settings: Settings | None = None) -> list[Problem]:

@@ -12,7 +12,7 @@ import math
 import re
 from pathlib import Path
 
-from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Grid
+from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
 from .package import (
     RELS_NS,
     XML_HEAD,
@@ -144,6 +144,12 @@ def text_lines(text: str, width_cm: float, font_pt: float) -> int:
     return sum(max(1, math.ceil(text_width(line) / per_line)) for line in text.split("\n"))
 
 
+def needed_height(cell: Cell, template: Template) -> float:
+    """Points a cell's wrapped text needs (over all the rows it spans)."""
+    width = sum(template.columns_cm[cell.col : cell.col + cell.colspan])
+    return text_lines(cell.text, width, template.body_pt) * template.body_pt * 1.45 + 6
+
+
 def row_heights(grid: Grid) -> list[float]:
     """Points per row, so that every (merged) cell's wrapped text fits."""
     t = grid.template
@@ -157,8 +163,7 @@ def row_heights(grid: Grid) -> list[float]:
     for cell in grid.cells:
         if cell.row < TABLE_TOP or not cell.text:
             continue
-        width = sum(t.columns_cm[cell.col : cell.col + cell.colspan])
-        need = text_lines(cell.text, width, t.body_pt) * line_pt + 6
+        need = needed_height(cell, t)
         if cell.rowspan == 1:
             heights[cell.row] = max(heights[cell.row], need)
         else:
