@@ -42,6 +42,13 @@ class FormResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @classmethod
+    def refused(cls, source: Path, stem: Path, message: str, hint: str) -> FormResult:
+        """A form that was not built, for a reason not tied to a line of its declaration."""
+        return cls(
+            source, stem.as_posix(), problems=[Problem(str(source), None, None, message, hint)]
+        )
+
 
 @dataclass
 class BuildReport:
@@ -194,18 +201,11 @@ def _build_task(task: tuple) -> FormResult:
     except Exception as exc:  # a bug must not take the other forms down
         if os.environ.get("FORMGEN_DEBUG"):
             raise
-        result = FormResult(
+        result = FormResult.refused(
             source,
-            stem.as_posix(),
-            problems=[
-                Problem(
-                    str(source),
-                    None,
-                    None,
-                    f"内部错误：{type(exc).__name__}: {exc}",
-                    "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员",
-                )
-            ],
+            stem,
+            f"内部错误：{type(exc).__name__}: {exc}",
+            "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员",
         )
     result.inputs = inputs
     return result
@@ -284,18 +284,11 @@ def build(
             )
         if refusal:
             results.append(
-                FormResult(
+                FormResult.refused(
                     source,
-                    stem.as_posix(),
-                    problems=[
-                        Problem(
-                            str(source),
-                            None,
-                            None,
-                            f"不能用这个文件名生成表：{refusal}",
-                            "给申报文件改个名字（输出文件与申报文件同名）",
-                        )
-                    ],
+                    stem,
+                    f"不能用这个文件名生成表：{refusal}",
+                    "给申报文件改个名字（输出文件与申报文件同名）",
                 )
             )
             if progress:

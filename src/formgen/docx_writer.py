@@ -12,11 +12,14 @@ from pathlib import Path
 
 from .layout import CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
 from .package import (
-    RELS_NS,
+    OFFICE_REL,
     XML_HEAD,
     Member,
+    content_types,
     core_properties,
     escape,
+    relationships,
+    root_relationships,
     static_member,
     write_package,
 )
@@ -36,27 +39,17 @@ _ALIGN = {
     YEAR: "center",
 }
 
-CONTENT_TYPES = (
-    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    "</Types>"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+CONTENT_TYPES = content_types(
+    {
+        "/word/document.xml": _WML + "document.main+xml",
+        "/word/styles.xml": _WML + "styles+xml",
+        "/word/settings.xml": _WML + "settings+xml",
+    }
 )
-ROOT_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{RELS_NS}">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-DOCUMENT_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{RELS_NS}">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
-    "</Relationships>"
+ROOT_RELS = root_relationships("word/document.xml")
+DOCUMENT_RELS = relationships(
+    [(OFFICE_REL + "styles", "styles.xml"), (OFFICE_REL + "settings", "settings.xml")]
 )
 SETTINGS = (
     XML_HEAD + f'<w:settings xmlns:w="{W_NS}">'

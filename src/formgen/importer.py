@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from .loader import TOP_KEYS
 from .readers import RawCell, RawGrid, parse_amount
 from .template import default_template
 
@@ -337,18 +338,7 @@ def _trim(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return lines
 
 
-ORDER = (
-    "年度",
-    "项目名称",
-    "主管部门",
-    "实施单位",
-    "项目属性",
-    "项目期",
-    "标签",
-    "项目资金",
-    "总体目标",
-    "绩效指标",
-)
+ORDER = TOP_KEYS  # the loader's order, the form's order
 
 
 def _ordered(data: dict) -> dict:

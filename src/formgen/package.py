@@ -34,6 +34,51 @@ RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def content_types(overrides: dict[str, str]) -> str:
+    """[Content_Types].xml: the shared defaults, core properties, and a format's own parts."""
+    parts = {
+        **overrides,
+        "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    }
+    return (
+        XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(
+            f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in parts.items()
+        )
+        + "</Types>"
+    )
+
+
+def relationships(targets: list[tuple[str, str]]) -> str:
+    """A .rels part: (relationship type, target) in order, numbered rId1, rId2, …"""
+    return (
+        XML_HEAD
+        + f'<Relationships xmlns="{RELS_NS}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
+            for i, (kind, target) in enumerate(targets, start=1)
+        )
+        + "</Relationships>"
+    )
+
+
+def root_relationships(main_part: str) -> str:
+    return relationships(
+        [
+            (OFFICE_REL + "officeDocument", main_part),
+            (
+                "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                "docProps/core.xml",
+            ),
+        ]
+    )
+
+
 def escape(text: str) -> str:
     """Escape text for XML element content and attribute values."""
     if "&" in text:

@@ -14,11 +14,14 @@ from pathlib import Path
 
 from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
 from .package import (
-    RELS_NS,
+    OFFICE_REL,
     XML_HEAD,
     Member,
+    content_types,
     core_properties,
     escape,
+    relationships,
+    root_relationships,
     static_member,
     write_package,
 )
@@ -36,27 +39,17 @@ _XF = {TITLE: 1, YEAR: 2, LABEL: 3, TEXT: 4, CENTER: 5}
 _XF_AMOUNT = 6  # + number of decimals (0 = General)
 _XF_EMPTY_BORDER = 3
 
-CONTENT_TYPES = (
-    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    "</Types>"
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+CONTENT_TYPES = content_types(
+    {
+        "/xl/workbook.xml": _SML + "sheet.main+xml",
+        "/xl/worksheets/sheet1.xml": _SML + "worksheet+xml",
+        "/xl/styles.xml": _SML + "styles+xml",
+    }
 )
-ROOT_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{RELS_NS}">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-WORKBOOK_RELS = (
-    XML_HEAD + f'<Relationships xmlns="{RELS_NS}">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    "</Relationships>"
+ROOT_RELS = root_relationships("xl/workbook.xml")
+WORKBOOK_RELS = relationships(
+    [(OFFICE_REL + "worksheet", "worksheets/sheet1.xml"), (OFFICE_REL + "styles", "styles.xml")]
 )
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
