@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ERROR, FormgenError, OutputError, Problem
-from .loader import UNIT_FILE, load, unit_file_for
+from .loader import MAX_FILE_BYTES, UNIT_FILE, load, unit_file_for
 from .template import Template, default_template
 
 FORMATS = ("docx", "xlsx")
@@ -116,8 +116,14 @@ def output_name_problem(stem: Path) -> str | None:
 
 
 def _file_bytes(path: Path | None) -> bytes:
+    """A file's bytes for hashing; an oversized one is not read (the loader refuses it)."""
     try:
-        return path.read_bytes() if path else b""
+        if path is None:
+            return b""
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return f"oversized:{size}".encode()
+        return path.read_bytes()
     except OSError:
         return b""
 
