@@ -180,13 +180,13 @@ def build_one(
     result = FormResult(source, stem.as_posix())
     try:
         decl = load(source)
-        findings = check(decl, settings_for(source))
+        grid = layout(decl, template or default_template())
+        findings = check(decl, settings_for(source), grid)
         result.warnings = [f for f in findings if f.severity != ERROR]
         errors = [f for f in findings if f.severity == ERROR]
         if errors:
             result.problems = errors
             return result
-        grid = layout(decl, template or default_template())
         for fmt in formats:
             target = output / stem.parent / f"{stem.name}.{fmt}"
             if fmt == "docx":

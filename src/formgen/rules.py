@@ -448,13 +448,15 @@ def goals_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
 
 
 @rule("W-XLSX-CLIPPED", WARNING)
-def fits_in_excel(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+def fits_in_excel(decl: Declaration, settings: Settings, grid=None) -> Iterator[Problem]:
+    """Needs the laid-out grid (cell widths); `build` passes the one it writes."""
     from .layout import TABLE_TOP, layout
     from .xlsx_writer import MAX_ROW_PT, needed_height
 
-    grid = layout(decl)
+    grid = grid or layout(decl)
     for cell in grid.cells:
-        if cell.row >= TABLE_TOP and cell.field and cell.text:
+        # the narrowest cell holds about 100 characters in 409 pt: shorter ones need no measuring
+        if cell.row >= TABLE_TOP and cell.field and len(cell.text) > 100:
             need = needed_height(cell, grid.template)
             if need > MAX_ROW_PT * cell.rowspan:
                 yield _finding(
@@ -467,15 +469,15 @@ def fits_in_excel(decl: Declaration, settings: Settings) -> Iterator[Problem]:
                 )
 
 
-def check(decl: Declaration, settings: Settings | None = None) -> list[Problem]:
-    """Every enabled rule's findings, in the order of the file."""
+def check(decl: Declaration, settings: Settings | None = None, grid=None) -> list[Problem]:
+    """Every enabled rule's findings, in the order of the file (`grid`: the layout, if made)."""
     settings = settings or Settings()
-    findings = [
-        p
-        for rule_id, (_sev, fn) in RULES.items()
-        if rule_id not in settings.disabled
-        for p in fn(decl, settings)
-    ]
+    findings = []
+    for rule_id, (_sev, fn) in RULES.items():
+        if rule_id not in settings.disabled:
+            found = fn(decl, settings, grid) if fn is fits_in_excel else fn(decl, settings)
+            findings += found
+
     unknown = sorted(settings.disabled - set(RULES))
     if unknown:
         findings.append(
