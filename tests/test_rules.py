@@ -222,7 +222,7 @@ def test_ascii_comparator_fix_is_offered():
     ],
 )
 def test_sound_values_are_quiet(value):
-    assert value_findings(value) == []
+    assert value_findings(value) == ()
 
 
 def test_classify():

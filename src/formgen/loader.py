@@ -21,9 +21,20 @@ from .errors import DeclarationError, Problem
 from .model import Block, Declaration, Funds, Group, Line, Side
 
 try:  # libyaml: several times faster than the pure-Python parser
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):
+    """Resolves only `null` (and empty values): every other scalar is read from its text, so
+    `1.0`, `yes` and `0x10` stay as typed, and the resolver's regexes are not run for them."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag.endswith(":null")]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
 
 # Keys of the declaration, in the order the form shows them.
 TOP_KEYS = (

@@ -7,6 +7,7 @@ documented for users in docs/rules.md.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -59,12 +60,18 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def closest(name: str, candidates) -> str | None:
-    """The candidate nearest by edit distance, if near enough to be a slip."""
+@functools.lru_cache(maxsize=4096)
+def _closest(name: str, candidates: tuple[str, ...]) -> str | None:
     best = min(candidates, key=lambda c: (edit_distance(name, c), c), default=None)
     if best is not None and edit_distance(name, best) <= max(2, len(best) // 2):
         return best
     return None
+
+
+def closest(name: str, candidates) -> str | None:
+    """The candidate nearest by edit distance, if near enough to be a slip (names repeat
+    across a unit's forms, so the answers are cached)."""
+    return _closest(name, tuple(candidates))
 
 
 # -- values ---------------------------------------------------------------------
@@ -103,8 +110,15 @@ def classify(value: str) -> str:
     return "定性"
 
 
-def value_findings(value: str) -> list[tuple[str, str, str]]:
-    """(rule, message, hint) for a malformed quantitative value; [] for a sound one."""
+@functools.lru_cache(
+    maxsize=8192
+)  # the three value rules ask about the same, often repeated, values
+def value_findings(value: str) -> tuple[tuple[str, str, str], ...]:
+    """(rule, message, hint) for a malformed quantitative value; () for a sound one."""
+    return tuple(_value_findings(value))
+
+
+def _value_findings(value: str) -> list[tuple[str, str, str]]:
     if _ASCII_CMP.search(value):
         fixed = _ASCII_CMP.sub(lambda m: _ASCII_FIX[m.group()], value)
         return [
