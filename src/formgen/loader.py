@@ -600,7 +600,8 @@ class _Builder:
                 stack += node.value
 
     def declaration(self, root: Node, unit_root: Node | None = None) -> Declaration:
-        self.refuse_aliases(root)
+        if "*" in self.text_source:  # every alias starts with "*": no star, no alias
+            self.refuse_aliases(root)
         if unit_root is not None:
             self.refuse_aliases(unit_root)
         if unit_root is not None:
