@@ -42,6 +42,11 @@ class FormResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def sort(self, findings: list[Problem]) -> None:
+        """Errors stop the form; warnings are printed and it is built."""
+        self.problems = [f for f in findings if f.severity == ERROR]
+        self.warnings = [f for f in findings if f.severity != ERROR]
+
     @classmethod
     def refused(cls, source: Path, stem: Path, message: str, hint: str) -> FormResult:
         """A form that was not built, for a reason not tied to a line of its declaration."""
@@ -136,30 +141,32 @@ def inputs_hash(
     `base` is the part shared by every form of a build (see common_inputs)."""
     from .settings import settings_for
 
-    digest = hashlib.sha256((base or common_inputs(formats, template)).encode())
     try:
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
         settings = ""
-    for part in (
+    return _digest(
+        (base or common_inputs(formats, template)).encode(),
         _file_bytes(source),
         _file_bytes(unit_file_for(source)),
         _file_bytes(Path(settings) if settings else None),
-    ):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+    )
 
 
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
     """formgen's version, the formats, the template and SOURCE_DATE_EPOCH, hashed once per build."""
-    digest = hashlib.sha256()
-    for part in (
+    return _digest(
         __version__.encode(),
         ",".join(formats).encode(),
         _file_bytes(Path(template.source)),
         os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
-    ):
+    )
+
+
+def _digest(*parts: bytes) -> str:
+    """SHA-256 of the parts, each length-prefixed so that no two lists of parts collide."""
+    digest = hashlib.sha256()
+    for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -181,11 +188,8 @@ def build_one(
     try:
         decl = load(source)
         grid = layout(decl, template or default_template())
-        findings = check(decl, settings_for(source), grid)
-        result.warnings = [f for f in findings if f.severity != ERROR]
-        errors = [f for f in findings if f.severity == ERROR]
-        if errors:
-            result.problems = errors
+        result.sort(check(decl, settings_for(source), grid))
+        if result.problems:
             return result
         for fmt in formats:
             target = output / stem.parent / f"{stem.name}.{fmt}"
@@ -391,10 +395,8 @@ def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
     for source, stem in find_declarations(Path(p) for p in paths):
         result = FormResult(source, stem.as_posix())
         try:
-            findings = check(load(source), settings_for(source))
+            result.sort(check(load(source), settings_for(source)))
         except FormgenError as exc:
-            findings = exc.problems
-        result.problems = [f for f in findings if f.severity == ERROR]
-        result.warnings = [f for f in findings if f.severity != ERROR]
+            result.sort(exc.problems)
         results.append(result)
     return results

@@ -124,8 +124,7 @@ def build_command(
         if bar is not None:
             bar.__exit__(None, None, None)
     if not report.results:
-        click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
-        sys.exit(1)
+        _none_found(paths)
     for problem in report.problems:
         click.echo(problem.format(), err=True)
     if not quiet:
@@ -139,6 +138,11 @@ def build_command(
     )
     if failed or report.problems:
         sys.exit(1)
+
+
+def _none_found(paths) -> None:
+    click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
+    sys.exit(1)
 
 
 def _default_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -178,11 +182,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
     results = check_paths(_default_paths(paths))
     if not results:
-        click.echo(
-            f"错误：在 {'、'.join(map(str, paths or ('declarations',)))} 中没有找到 .yaml 申报文件。",
-            err=True,
-        )
-        sys.exit(1)
+        _none_found(paths or (Path("declarations"),))
     findings = sorted(
         (f for r in results for f in r.problems + r.warnings),
         key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule),

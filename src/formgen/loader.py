@@ -382,8 +382,6 @@ class _Builder:
         self.problems: list[Problem] = []
         self.positions: dict[str, tuple[int, int]] = {}
         self.key_positions: dict[str, tuple[int, int]] = {}
-        self._seen: set[int] = set()
-        self._alias_reported = False
 
     # -- reporting ---------------------------------------------------------
 
@@ -396,18 +394,8 @@ class _Builder:
         self.problems.append(Problem(source, line, column, message, hint, field))
 
     def _check_node(self, node: Node, field: str) -> bool:
-        """Refuse aliases and explicit tags: declarations are plain data."""
-        if id(node) in self._seen:
-            if not self._alias_reported:  # once: a "billion laughs" file has thousands
-                self._alias_reported = True
-                self.error(
-                    self._first_alias() or node,
-                    "申报文件不支持锚点与别名（& 和 *）",
-                    "把要重复的内容直接再写一遍",
-                    field,
-                )
-            return False
-        self._seen.add(id(node))
+        """Refuse explicit tags (declarations are plain data) and note where the value is.
+        Aliases never get here: `refuse_aliases` turned them away before the walk."""
         tag = node.tag
         if (
             isinstance(node, ScalarNode)

@@ -32,6 +32,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PX_PER_CM = 96 / 2.54
 CM_PER_INCH = 2.54
 MAX_ROW_PT = 409.0
+LINE_HEIGHT = 1.45  # a line of CJK text, as a multiple of the font size (CJK fonts run tall)
 MAX_DECIMALS = 6  # amounts with more decimals than this show in the General format
 
 # cellXfs indices (see styles_xml)
@@ -140,13 +141,13 @@ def text_lines(text: str, width_cm: float, font_pt: float) -> int:
 def needed_height(cell: Cell, template: Template) -> float:
     """Points a cell's wrapped text needs (over all the rows it spans)."""
     width = sum(template.columns_cm[cell.col : cell.col + cell.colspan])
-    return text_lines(cell.text, width, template.body_pt) * template.body_pt * 1.45 + 6
+    return text_lines(cell.text, width, template.body_pt) * template.body_pt * LINE_HEIGHT + 6
 
 
 def row_heights(grid: Grid) -> list[float]:
     """Points per row, so that every (merged) cell's wrapped text fits."""
     t = grid.template
-    line_pt = t.body_pt * 1.45
+    line_pt = t.body_pt * LINE_HEIGHT
     heights = [0.0] * grid.n_rows
     heights[0] = t.title_pt * 1.7
     heights[1] = t.year_pt * 1.7
