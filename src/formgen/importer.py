@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .loader import TOP_KEYS
+from .vocabulary import TOP_KEYS
 from .readers import RawCell, RawGrid, parse_amount
 from .template import default_template
 

@@ -8,7 +8,6 @@ keys. Scalars are read from their source text, so `12.50` and `1.0` stay as type
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 from decimal import Decimal
@@ -19,6 +18,20 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DeclarationError, Problem
 from .model import Block, Declaration, Funds, Group, Line, Side
+from .vocabulary import (
+    BLOCK_KEYS,
+    FUND_KEYS,
+    FUND_SIDES,
+    GOAL_KEYS,
+    LINE_KEYS,
+    PLAIN_NUMBER,
+    SPAN,
+    TOP_KEYS,
+    TOP_REQUIRED,
+    UNIT_FILE,
+    UNIT_KEYS,
+    closest,
+)
 
 try:  # libyaml: several times faster than the pure-Python parser
     from yaml import CSafeLoader as _BaseLoader
@@ -36,25 +49,6 @@ class _Loader(_BaseLoader):
     }
 
 
-# Keys of the declaration, in the order the form shows them.
-TOP_KEYS = (
-    "年度",
-    "项目名称",
-    "主管部门",
-    "实施单位",
-    "项目属性",
-    "项目期",
-    "项目资金",
-    "总体目标",
-    "绩效指标",
-    "标签",
-)
-TOP_REQUIRED = ("年度", "项目名称", "实施单位", "总体目标", "绩效指标")
-FUND_SIDES = ("中期", "年度")
-FUND_KEYS = ("资金总额", "财政拨款", "其他资金")
-GOAL_KEYS = ("中期年度", "中期目标", "年度目标")
-BLOCK_KEYS = ("年度二级指标", "指标")
-LINE_KEYS = ("三级指标", "中期三级指标", "中期指标值", "年度三级指标", "年度指标值")
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -71,8 +65,6 @@ _DEEP_FLOW = re.compile(rf"(?:[\[{{][^\]}}\[{{]*){{{MAX_DEPTH + 1},}}")
 _DEEP_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH + 1},}}")
 _DEEP_INDENT = re.compile(rf"^[ ]{{{MAX_DEPTH * 8},}}(?=\S)", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SPAN_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?\s*$")
 
 _YAML_PROBLEMS = (
     (
@@ -127,9 +119,6 @@ _YAML_PROBLEMS = (
 )
 
 
-UNIT_FILE = "_unit.yaml"
-# What a unit file may give its folder's declarations; a declaration's own value wins.
-UNIT_KEYS = ("年度", "主管部门", "实施单位", "项目属性", "项目期", "标签")
 
 
 def unit_file_for(path: str | Path) -> Path | None:
@@ -359,14 +348,10 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
     return root
 
 
-def _close(key: str, allowed) -> list[str]:
-    return difflib.get_close_matches(key.strip(" :：\u3000"), allowed, n=1, cutoff=0.3)
-
-
 def _suggest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
-    close = _close(key, allowed)
+    close = closest(key, allowed)
     if close:
-        return f"是否应为“{close[0]}”？可用的键：{'、'.join(allowed)}"
+        return f"是否应为“{close}”？可用的键：{'、'.join(allowed)}"
     return f"可用的键：{'、'.join(allowed)}"
 
 
@@ -472,7 +457,9 @@ class _Builder:
                 continue
             if allowed is not None and key not in allowed:
                 self.error(key_node, f"不认识的键“{key}”", _suggest(key, allowed), sub)
-                suggested.update(_close(key, allowed))
+                guess = closest(key, allowed)
+                if guess:
+                    suggested.add(guess)
                 continue
             self.key_positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             entries[key] = (key_node, value_node)
@@ -534,10 +521,10 @@ class _Builder:
         if raw is None or raw.strip() == "":
             return None
         cleaned = raw.strip()
-        if cleaned.startswith("-") and _PLAIN_NUMBER.fullmatch(cleaned[1:]):
+        if cleaned.startswith("-") and PLAIN_NUMBER.fullmatch(cleaned[1:]):
             self.error(node, f"金额“{raw}”是负数", "金额不能为负；没有的金额请留空", field)
             return None
-        if not _PLAIN_NUMBER.fullmatch(cleaned):
+        if not PLAIN_NUMBER.fullmatch(cleaned):
             number = re.search(r"\d+(?:\.\d+)?", cleaned.replace(",", "").replace("，", ""))
             hint = "只写数字，单位“万元”已在表头中"
             if number:
@@ -712,7 +699,7 @@ class _Builder:
             raw = "—".join(i or "" for i in items) if len(items) == 2 else None
         else:
             raw = self.text(node, field)
-        match = _SPAN_RE.match(raw or "")
+        match = SPAN.match(raw or "")
         if not match:
             self.error(node, f"中期年度“{raw or ''}”不是“起始年—结束年”", hint, field)
             return (0, 0)

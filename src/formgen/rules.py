@@ -15,26 +15,7 @@ from decimal import Decimal
 from .errors import ERROR, WARNING, Problem
 from .model import Declaration, Funds, Side
 from .settings import Settings
-
-# -- vocabularies -------------------------------------------------------------
-
-# 一级 → its standard 二级 names.
-VOCABULARY = {
-    "2015": {  # 财政部 2015 年《中央部门预算绩效目标管理办法》
-        "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
-        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-        "满意度指标": ("服务对象满意度指标",),
-    },
-    "2021": {  # 2021 年绩效指标体系指引：成本指标成为一级指标
-        "产出指标": ("数量指标", "质量指标", "时效指标"),
-        "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-        "满意度指标": ("服务对象满意度指标",),
-    },
-}
-REQUIRED_L1 = ("产出指标", "效益指标", "满意度指标")
-NOT_APPLICABLE = "不适用"
-
+from .vocabulary import NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
 
 def _pairs(vocabulary: str) -> set[tuple[str, str | None]]:
     """(一级, 二级) pairs and (一级, None) of one vocabulary."""
@@ -50,33 +31,8 @@ _OTHER = {"2015": "2021", "2021": "2015"}
 _VOCAB_NAME = {"2015": "2015 年规则", "2021": "2021 年指引"}
 
 
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-@functools.lru_cache(maxsize=4096)
-def _closest(name: str, candidates: tuple[str, ...]) -> str | None:
-    best = min(candidates, key=lambda c: (edit_distance(name, c), c), default=None)
-    if best is not None and edit_distance(name, best) <= max(2, len(best) // 2):
-        return best
-    return None
-
-
-def closest(name: str, candidates) -> str | None:
-    """The candidate nearest by edit distance, if near enough to be a slip (names repeat
-    across a unit's forms, so the answers are cached)."""
-    return _closest(name, tuple(candidates))
-
-
 # -- values ---------------------------------------------------------------------
 
-_NUMBER = r"\d+(?:\.\d+)?"
 _CMP_SIGNS = "≥≤><＞＜=＝≧≦"
 _CMP_WORDS = (
     "约",
@@ -100,7 +56,7 @@ _CMP_WORDS = (
 )
 _ASCII_CMP = re.compile(r">=|<=|=>|=<")
 _ASCII_FIX = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
-_COUNT = re.compile(rf"^\s*[≥＞>]=?\s*({_NUMBER})\s*(\S+?)\s*$")
+_COUNT = re.compile(rf"^\s*[≥＞>]=?\s*({NUMBER})\s*(\S+?)\s*$")
 
 
 def classify(value: str) -> str:
@@ -139,7 +95,7 @@ def _value_findings(value: str) -> list[tuple[str, str, str]]:
             )
         ]
     if has_number and not signs and not any(w in value for w in _CMP_WORDS):
-        if re.fullmatch(rf"\s*{_NUMBER}\s*", value):
+        if re.fullmatch(rf"\s*{NUMBER}\s*", value):
             return [
                 (
                     "W-VALUE-NO-UNIT",
