@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .vocabulary import TOP_KEYS
 from .readers import RawCell, RawGrid, parse_amount
 from .template import default_template
+from .vocabulary import TOP_KEYS
 
 
 def fold(text: str) -> str:

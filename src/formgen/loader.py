@@ -49,7 +49,6 @@ class _Loader(_BaseLoader):
     }
 
 
-
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 # What YAML (and XML) cannot carry; PyYAML refuses these while reading.
@@ -117,8 +116,6 @@ _YAML_PROBLEMS = (
     ("expected <block end>", "缩进不一致", "同一层的键必须左对齐"),
     ("found duplicate anchor", "锚点（&）重复", "申报文件不支持锚点与别名（& 和 *）"),
 )
-
-
 
 
 def unit_file_for(path: str | Path) -> Path | None:

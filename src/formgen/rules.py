@@ -17,6 +17,7 @@ from .model import Declaration, Funds, Side
 from .settings import Settings
 from .vocabulary import NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
 
+
 def _pairs(vocabulary: str) -> set[tuple[str, str | None]]:
     """(一级, 二级) pairs and (一级, None) of one vocabulary."""
     pairs: set[tuple[str, str | None]] = set()
