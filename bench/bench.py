@@ -218,7 +218,7 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
     """Each repetition times every phase once, formgen and peer side by side, so that a slow
     spell of this shared host hits both; each figure is the best over the repetitions."""
     from formgen.docx_writer import write_docx
-    from formgen.layout import layout
+    from formgen.kinds.shenbao import layout
     from formgen.loader import load
     from formgen.xlsx_writer import write_xlsx
 

@@ -14,15 +14,23 @@ from pathlib import Path
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-N_COLS = 8
+
+
+def letter(col: int) -> str:
+    """1-based column → 'A', 'Z', 'AA' (bijective base 26)."""
+    name = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def ref(row: int, col: int, rowspan: int = 1, colspan: int = 1) -> str:
     """1-based row and column → 'C3' or 'A6:B8'."""
-    first = f"{chr(64 + col)}{row}"
+    first = f"{letter(col)}{row}"
     if rowspan == 1 and colspan == 1:
         return first
-    return f"{first}:{chr(63 + col + colspan)}{row + rowspan - 1}"
+    return f"{first}:{letter(col + colspan - 1)}{row + rowspan - 1}"
 
 
 def parse_expected(path: Path) -> dict[str, str]:
@@ -31,8 +39,9 @@ def parse_expected(path: Path) -> dict[str, str]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+    n_cols = len(rows[0])
     for i, cells in enumerate(rows, start=1):
-        assert len(cells) == N_COLS, f"{path.name}: row {i} has {len(cells)} cells"
+        assert len(cells) == n_cols, f"{path.name}: row {i} has {len(cells)} cells, not {n_cols}"
     grid: dict[str, str] = {}
     covered: set[tuple[int, int]] = set()
     for r, cells in enumerate(rows, start=1):
@@ -40,7 +49,7 @@ def parse_expected(path: Path) -> dict[str, str]:
             if text in ("^", "<"):
                 continue
             colspan = 1
-            while c + colspan <= N_COLS and cells[c + colspan - 1] == "<":
+            while c + colspan <= n_cols and cells[c + colspan - 1] == "<":
                 colspan += 1
             rowspan = 1
             while r + rowspan <= len(rows) and rows[r + rowspan - 1][c - 1] == "^":
@@ -76,15 +85,16 @@ def read_docx(path: Path) -> dict[str, str]:
             text = "".join(t.text or "" for t in child.iter(f"{W}t"))
             if text:
                 heads.append(text)
-    assert len(heads) == 2, f"expected title and year line above the table, got {heads}"
-    grid[ref(1, 1, 1, 8)] = heads[0]
-    grid[ref(2, 1, 1, 8)] = heads[1]
     tables = body.findall(f"{W}tbl")
     assert len(tables) == 1
+    n_cols = len(tables[0].find(f"{W}tblGrid").findall(f"{W}gridCol"))
+    for i, head in enumerate(heads, start=1):  # the title and year line above the table
+        grid[ref(i, 1, 1, n_cols)] = head
+    top = len(heads) + 1
     anchors: dict[tuple[int, int], list] = {}  # (row, col) → [text, rowspan, colspan]
     owner: dict[tuple[int, int], tuple[int, int]] = {}
     for i, tr in enumerate(tables[0].findall(f"{W}tr")):
-        row, col = i + 3, 1
+        row, col = i + top, 1
         for tc in tr.findall(f"{W}tc"):
             pr = tc.find(f"{W}tcPr")
             span_el = pr.find(f"{W}gridSpan") if pr is not None else None
@@ -103,7 +113,7 @@ def read_docx(path: Path) -> dict[str, str]:
                 anchors[key] = [_cell_text(tc), 1, span]
             owner[(row, col)] = key
             col += span
-        assert col == N_COLS + 1, f"table row {row} covers {col - 1} columns, not 8"
+        assert col == n_cols + 1, f"table row {row} covers {col - 1} columns, not {n_cols}"
     for (row, col), (text, rowspan, colspan) in anchors.items():
         grid[ref(row, col, rowspan, colspan)] = text
     return grid
@@ -120,10 +130,11 @@ def cell_text(value, number_format: str = "General") -> str:
     return str(value)
 
 
-def read_xlsx(path: Path) -> dict[str, str]:
+def read_xlsx(path: Path, sheet: int = 0) -> dict[str, str]:
     import openpyxl
 
-    ws = openpyxl.load_workbook(path).worksheets[0]
+    ws = openpyxl.load_workbook(path).worksheets[sheet]
+    n_cols = ws.max_column
     grid: dict[str, str] = {}
     covered: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
@@ -136,9 +147,8 @@ def read_xlsx(path: Path) -> dict[str, str]:
                     assert ws.cell(r, c).value is None, f"text inside a merged range at {ref(r, c)}"
     in_ranges = covered | {(rng.min_row, rng.min_col) for rng in ws.merged_cells.ranges}
     for row in range(1, ws.max_row + 1):
-        for col in range(1, N_COLS + 1):
+        for col in range(1, n_cols + 1):
             if (row, col) not in in_ranges:
                 cell = ws.cell(row, col)
                 grid[ref(row, col)] = cell_text(cell.value, cell.number_format)
-    assert ws.max_column <= N_COLS
     return grid

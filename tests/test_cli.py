@@ -125,7 +125,7 @@ def test_readme_example_is_a_valid_declaration():
     """The commented example in the README loads, so the documentation cannot drift from the format."""
     import re
 
-    from formgen.layout import layout
+    from formgen.kinds.shenbao import layout
     from formgen.loader import loads
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ def _variant_files(tmp_path: Path) -> list[Path]:
     from test_variants import VARIANT
 
     from formgen.docx_writer import write_docx
-    from formgen.layout import layout
+    from formgen.kinds.shenbao import layout
     from formgen.loader import loads
     from formgen.xlsx_writer import write_xlsx
 

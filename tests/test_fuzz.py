@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from formgen.docx_writer import write_docx
 from formgen.errors import DeclarationError
-from formgen.layout import layout
+from formgen.kinds.shenbao import layout
 from formgen.loader import loads
 from formgen.xlsx_writer import write_xlsx
 from gridio import read_docx, read_xlsx, ref

@@ -86,12 +86,14 @@ def test_errors_in_the_unit_file_point_at_it(unit_project: Path):
 
 
 def test_rule_findings_on_unit_fields_name_the_unit_file(unit_project: Path):
-    from formgen.rules import check
+    from formgen.rules import check_declaration
 
     unit = unit_project / "declarations" / "某单位" / "_unit.yaml"
     unit.write_text(UNIT.replace("年度: 2022", "年度: 2030"), encoding="utf-8")
     findings = [
-        p for p in check(load(unit.parent / "劳务派遣人员经费.yaml")) if p.rule == "E-YEAR-SPAN"
+        p
+        for p in check_declaration(load(unit.parent / "劳务派遣人员经费.yaml"))
+        if p.rule == "E-YEAR-SPAN"
     ]
     assert [(p.file, p.line, p.column) for p in findings] == [(str(unit), 1, 5)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from formgen.loader import loads
-from formgen.rules import RULES, check, classify, value_findings
+from formgen.rules import RULES, check_declaration, value_findings
 from formgen.settings import Settings
 
 BASE = """\
@@ -58,7 +58,8 @@ BASE = """\
 def findings(text: str, vocabulary: str = "2015", disabled=()):
     decl = loads(text.encode(), "t.yaml")
     return [
-        (p.rule, p.line, p.column) for p in check(decl, Settings(vocabulary, frozenset(disabled)))
+        (p.rule, p.line, p.column)
+        for p in check_declaration(decl, Settings(vocabulary, frozenset(disabled)))
     ]
 
 
@@ -124,7 +125,7 @@ def test_line_name_without_value_and_value_without_name():
 def test_level2_typo_from_seed_form_6(tmp_path):
     text = BASE.replace("    社会效益指标:", "    可持续响指标:")
     decl = loads(text.encode(), "t.yaml")
-    (found,) = [p for p in check(decl) if p.rule == "W-INDICATOR-L2"]
+    (found,) = [p for p in check_declaration(decl) if p.rule == "W-INDICATOR-L2"]
     assert (found.line, found.column) == (30, 5)
     assert "是否为“可持续影响指标”" in found.message
     assert found.format().startswith(
@@ -223,16 +224,6 @@ def test_ascii_comparator_fix_is_offered():
 )
 def test_sound_values_are_quiet(value):
     assert value_findings(value) == ()
-
-
-def test_classify():
-    assert [classify(v) for v in ("≥150家", "100%", "约30万元", "全年", "持续提升")] == [
-        "定量",
-        "定量",
-        "定量",
-        "定性",
-        "定性",
-    ]
 
 
 def test_annual_count_above_mid():

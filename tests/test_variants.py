@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from formgen.docx_writer import write_docx
-from formgen.layout import layout
+from formgen.kinds.shenbao import layout
 from formgen.loader import loads
 from formgen.xlsx_writer import sheet_name, write_xlsx
 from gridio import read_docx, read_xlsx

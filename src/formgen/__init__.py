@@ -33,7 +33,7 @@ def __getattr__(name: str):
 
         return getattr(loader, name)
     if name == "layout":
-        from .layout import layout
+        from .kinds.shenbao import layout
 
         return layout
     if name == "build":

@@ -18,11 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .docx_writer import write_docx
 from .errors import ERROR, FormgenError, OutputError, Problem
-from .loader import MAX_FILE_BYTES, UNIT_FILE, load, unit_file_for
-from .template import Template, default_template
+from .kinds import DEFAULT_KIND, all_kinds
+from .loader import load
+from .package import write_atomic
+from .reader import MAX_FILE_BYTES, unit_file_for
+from .rules import Context, check
+from .settings import forget_settings, settings_for
+from .template import Template, default_template, shipped_template
+from .vocabulary import UNIT_FILE
+from .xlsx_writer import write_xlsx
 
 FORMATS = ("docx", "xlsx")
+WRITERS = {"docx": write_docx, "xlsx": write_xlsx}
 SUFFIXES = (".yaml", ".yml")
 MANIFEST = ".formgen-manifest.json"
 
@@ -42,7 +51,7 @@ class FormResult:
     def ok(self) -> bool:
         return not self.problems
 
-    def sort(self, findings: list[Problem]) -> None:
+    def split_findings(self, findings: list[Problem]) -> None:
         """Errors stop the form; warnings are printed and it is built."""
         self.problems = [f for f in findings if f.severity == ERROR]
         self.warnings = [f for f in findings if f.severity != ERROR]
@@ -139,8 +148,6 @@ def inputs_hash(
     """Everything a form is made from; equal hashes give byte-identical outputs.
 
     `base` is the part shared by every form of a build (see common_inputs)."""
-    from .settings import settings_for
-
     try:
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
@@ -154,12 +161,18 @@ def inputs_hash(
 
 
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
-    """formgen's version, the formats, the template and SOURCE_DATE_EPOCH, hashed once per build."""
+    """formgen's version, the formats, the templates and SOURCE_DATE_EPOCH, hashed once per build."""
+    others = [
+        _file_bytes(Path(shipped_template(k.template).source))
+        for k in all_kinds()
+        if k.key != DEFAULT_KIND
+    ]
     return _digest(
         __version__.encode(),
         ",".join(formats).encode(),
         _file_bytes(Path(template.source)),
         os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+        *others,
     )
 
 
@@ -179,26 +192,28 @@ def build_one(
     formats: tuple[str, ...] = FORMATS,
     template: Template | None = None,
 ) -> FormResult:
-    """Load, check, lay out and write one form; errors are returned, never raised."""
-    from .layout import layout
-    from .rules import check
-    from .settings import settings_for
-
+    """Load, check, lay out and write every form a declaration makes (its 申报表, and the
+    forms of other kinds that apply to it); errors are returned, never raised."""
     result = FormResult(source, stem.as_posix())
+    template = template or default_template()
     try:
-        decl = load(source)
-        grid = layout(decl, template or default_template())
-        result.sort(check(decl, settings_for(source), grid))
+        decl = load(source, template=template)
+        context = Context(decl, settings_for(source))
+        kinds = context.kinds()
+        for kind in kinds:  # the grids the rules see are the ones written
+            kind_template = (
+                template if kind.key == DEFAULT_KIND else shipped_template(kind.template)
+            )
+            context.grids[kind.key] = kind.layout(decl, kind_template)
+        result.split_findings(check(context))
         if result.problems:
             return result
-        for fmt in formats:
-            target = output / stem.parent / f"{stem.name}.{fmt}"
-            if fmt == "docx":
-                from .docx_writer import write_docx as write
-            else:
-                from .xlsx_writer import write_xlsx as write
-            result.hashes[target.name] = write(grid, target)
-            result.outputs.append(target)
+        for kind in kinds:
+            for fmt in formats:
+                target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
+                write = WRITERS[fmt]
+                result.hashes[target.name] = write(context.grids[kind.key], target)
+                result.outputs.append(target)
     except FormgenError as exc:
         result.problems = exc.problems
     return result
@@ -241,8 +256,6 @@ def read_manifest(output: Path) -> dict:
 
 
 def write_manifest(output: Path, manifest: dict) -> None:
-    from .package import write_atomic
-
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     write_atomic(output / MANIFEST, text.encode("utf-8"))
 
@@ -272,8 +285,6 @@ def build(
     progress: Callable[[FormResult], None] | None = None,
 ) -> BuildReport:
     """Build every declaration found under `paths` into `output`; never stops at a bad one."""
-    from .settings import forget_settings
-
     started = time.perf_counter()
     forget_settings()
     output = Path(output)
@@ -387,16 +398,13 @@ def _remove_orphans(forms: dict, output: Path) -> list[Path]:
 
 def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
     """Load and check every declaration under `paths`; nothing is written."""
-    from .rules import check
-    from .settings import forget_settings, settings_for
-
     forget_settings()
     results = []
     for source, stem in find_declarations(Path(p) for p in paths):
         result = FormResult(source, stem.as_posix())
         try:
-            result.sort(check(load(source), settings_for(source)))
+            result.split_findings(check(Context(load(source), settings_for(source))))
         except FormgenError as exc:
-            result.sort(exc.problems)
+            result.split_findings(exc.problems)
         results.append(result)
     return results

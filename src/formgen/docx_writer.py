@@ -10,47 +10,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .layout import CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
-from .package import (
-    OFFICE_REL,
-    XML_HEAD,
-    Member,
-    content_types,
-    core_properties,
-    escape,
-    relationships,
-    root_relationships,
-    static_member,
-    write_package,
-)
+from .grid import AMOUNT, CENTER, LABEL, TEXT, TITLE, YEAR, Grid, Page
+from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 from .template import Template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TWIPS_PER_CM = 566.93
-A4_TWIPS = (11906, 16838)
+TWIPS_PER_MM = 1440 / 25.4
 
-_ALIGN = {
-    LABEL: "center",
-    CENTER: "center",
-    TEXT: "left",
-    "amount": "center",
+# The role table: how each cell role is drawn (paragraph alignment).
+ROLE_ALIGN = {
     TITLE: "center",
     YEAR: "center",
+    LABEL: "center",
+    TEXT: "left",
+    CENTER: "center",
+    AMOUNT: "center",
 }
 
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
-CONTENT_TYPES = content_types(
-    {
-        "/word/document.xml": _WML + "document.main+xml",
-        "/word/styles.xml": _WML + "styles+xml",
-        "/word/settings.xml": _WML + "settings+xml",
-    }
-)
-ROOT_RELS = root_relationships("word/document.xml")
-DOCUMENT_RELS = relationships(
-    [(OFFICE_REL + "styles", "styles.xml"), (OFFICE_REL + "settings", "settings.xml")]
-)
 SETTINGS = (
     XML_HEAD + f'<w:settings xmlns:w="{W_NS}">'
     '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
@@ -115,9 +94,21 @@ def _tc(width: int, span: int, vmerge: str | None, body: str) -> str:
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
 
 
+def _page_xml(page: Page) -> str:
+    """CT_SectPr's page size and margins."""
+    width, height = (round(mm * TWIPS_PER_MM) for mm in page.size_mm)
+    orient = ' w:orient="landscape"' if page.orientation == "landscape" else ""
+    margin = round(page.margin_cm * TWIPS_PER_CM)
+    return (
+        f'<w:pgSz w:w="{width}" w:h="{height}"{orient}/>'
+        f'<w:pgMar w:top="{margin}" w:right="{margin}" w:bottom="{margin}" w:left="{margin}"'
+        ' w:header="851" w:footer="992" w:gutter="0"/>'
+    )
+
+
 def document_xml(grid: Grid) -> str:
     t = grid.template
-    widths = [round(cm * TWIPS_PER_CM) for cm in t.columns_cm]
+    widths = [round(cm * TWIPS_PER_CM) for cm in grid.widths_cm]
     total = sum(widths)
     title_rpr = (
         f'<w:rPr>{_fonts(t)}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
@@ -129,7 +120,8 @@ def document_xml(grid: Grid) -> str:
     )
     rows = grid.rows()
     parts = [XML_HEAD, f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>']
-    for cell in rows[0] + rows[1]:  # title and year line: paragraphs above the table
+    for r in range(grid.head_rows):  # the title and year line: paragraphs above the table
+        (cell,) = rows[r]
         rpr = title_rpr if cell.role == TITLE else year_rpr
         parts.append(
             _paragraphs(
@@ -146,22 +138,18 @@ def document_xml(grid: Grid) -> str:
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
     )
-    # Which anchor covers each table position (for vMerge continuation cells).
-    covered: dict[tuple[int, int], Cell] = {}
-    for cell in grid.cells:
-        for r in range(cell.row + 1, cell.row + cell.rowspan):
-            covered[(r, cell.col)] = cell
-    for r in range(TABLE_TOP, grid.n_rows):
+    covered = grid.covering()  # for vMerge continuation cells
+    for r in range(grid.head_rows, grid.n_rows):
         anchors = {c.col: c for c in rows[r]}
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         col = 0
-        while col < 8:
+        while col < grid.n_cols:
             cell = anchors.get(col)
             if cell is not None:
                 width = sum(widths[col : col + cell.colspan])
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(
-                    _tc(width, cell.colspan, vmerge, _paragraphs(cell.text, _ALIGN[cell.role]))
+                    _tc(width, cell.colspan, vmerge, _paragraphs(cell.text, ROLE_ALIGN[cell.role]))
                 )
             else:
                 cell = covered[(r, col)]
@@ -169,25 +157,23 @@ def document_xml(grid: Grid) -> str:
                 parts.append(_tc(width, cell.colspan, "continue", "<w:p/>"))
             col += cell.colspan
         parts.append("</w:tr>")
-    margin = round(t.margin_cm * TWIPS_PER_CM)
-    parts.append(
-        f'</w:tbl><w:p/><w:sectPr><w:pgSz w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}"/>'
-        f'<w:pgMar w:top="{margin}" w:right="{margin}" w:bottom="{margin}" w:left="{margin}"'
-        ' w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>'
-    )
+    parts.append(f"</w:tbl><w:p/><w:sectPr>{_page_xml(grid.page)}</w:sectPr></w:body></w:document>")
     return "".join(parts)
 
 
-def docx_parts(grid: Grid) -> list[Member | tuple[str, str]]:
-    return [
-        static_member("[Content_Types].xml", CONTENT_TYPES),
-        static_member("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", core_properties(grid.title, grid.year)),
-        ("word/document.xml", document_xml(grid)),
-        static_member("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        static_member("word/styles.xml", styles_xml(grid.template)),
-        static_member("word/settings.xml", SETTINGS),
+def docx_parts(grid: Grid) -> list[Member | tuple[str, str | bytes]]:
+    main = Part("word/document.xml", document_xml(grid), _WML + "document.main+xml")
+    parts = [
+        Part(
+            "word/styles.xml",
+            styles_xml(grid.template),
+            _WML + "styles+xml",
+            OFFICE_REL + "styles",
+            static=True,
+        ),
+        Part("word/settings.xml", SETTINGS, _WML + "settings+xml", OFFICE_REL + "settings", True),
     ]
+    return package_members(main, parts, grid.title, grid.year)
 
 
 def write_docx(grid: Grid, path: str | Path) -> str:

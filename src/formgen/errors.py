@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING = "错误", "警告"
+ERROR, WARNING = "error", "warning"  # severity tokens; Chinese only when printed
+SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告"}
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,27 @@ class Problem:
     hint: str = ""
     field: str = ""  # dotted path such as 绩效指标.产出指标.数量指标[2].中期指标值
     severity: str = ERROR
-    rule: str = ""  # stable id of a `formgen check` rule, e.g. W-INDICATOR-L2
+    rule: str = ""  # id of a `formgen check` rule (can be disabled), e.g. W-INDICATOR-L2
+    code: str = ""  # stable code of any other problem, e.g. E-KEY-UNKNOWN
+
+    @property
+    def id(self) -> str:
+        """The problem's stable code: its rule id, or its own code."""
+        return self.rule or self.code or "E-OTHER"
+
+    @property
+    def location(self) -> tuple[str, int | None, int | None]:
+        return (self.file, self.line, self.column)
 
     def format(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
+        severity = SEVERITY_TEXT[self.severity]
         if self.rule:
-            text = f"{where}: {self.severity} {self.rule} {self.message}"
+            text = f"{where}: {severity} {self.rule} {self.message}"
         else:
-            text = f"{where}: {self.severity}：{self.message}"
+            text = f"{where}: {severity}：{self.message}"
         if self.field:
             text += f"（字段：{self.field}）"
         if self.hint:
@@ -43,8 +55,8 @@ class Problem:
             "file": self.file,
             "line": self.line,
             "column": self.column,
-            "severity": "error" if self.severity == ERROR else "warning",
-            "rule": self.rule or "E-LOAD",
+            "severity": self.severity,
+            "rule": self.id,
             "message": self.message,
             "hint": self.hint,
             "field": self.field,

@@ -1,4 +1,4 @@
-"""The typed declaration: what one 项目支出绩效目标申报表 says, free of YAML.
+"""The typed declaration: what one project's declaration says, free of YAML.
 
 The loader builds it, the layout reads it. Amounts are Decimals made from the
 text the user typed, so `12.50` stays `12.50`. Texts are kept exactly as typed.
@@ -79,6 +79,8 @@ class Declaration:
     goal_annual: tuple[str, ...]
     indicators: tuple[Group, ...]
     labels: dict[str, str] = field(default_factory=dict)  # reworded labels, by label id
+    # what other form kinds read of the declaration: kind key → field path → value
+    extras: dict[str, dict[str, object]] = field(default_factory=dict)
     # (line, column) of every value and of every key, by field path; for checks and messages
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     key_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)

@@ -37,18 +37,44 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
-def content_types(overrides: dict[str, str]) -> str:
-    """[Content_Types].xml: the shared defaults, core properties, and a format's own parts."""
-    parts = {
-        **overrides,
-        "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
-    }
+CORE_PART = "docProps/core.xml"
+CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+WORKSHEET_REL = OFFICE_REL + "worksheet"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A package part that carries its own content type and its relationship from the main part,
+    so that [Content_Types].xml and the main part's relationships are derived, never listed twice."""
+
+    name: str  # e.g. "word/styles.xml"
+    data: str | bytes
+    content_type: str
+    rel: str = ""  # relationship type from the main part; "" for the main part itself
+    static: bool = False  # the same for many forms: compressed once per process
+
+    @property
+    def target(self) -> str:
+        """The part's name relative to the main part's folder."""
+        return self.name.split("/", 1)[1]
+
+
+def _rel_order(part: Part) -> int:
+    # Sheets first: the workbook refers to sheet i as rId{i}.
+    return 0 if part.rel == WORKSHEET_REL else 1
+
+
+def content_types(main: Part, parts: list[Part]) -> str:
+    """[Content_Types].xml: the shared defaults, then each part's own type, core properties last."""
+    overrides = [(main.name, main.content_type)]
+    overrides += [(p.name, p.content_type) for p in sorted(parts, key=_rel_order)]
+    overrides.append((CORE_PART, CORE_TYPE))
     return (
         XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         + "".join(
-            f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in parts.items()
+            f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in overrides
         )
         + "</Types>"
     )
@@ -73,10 +99,28 @@ def root_relationships(main_part: str) -> str:
             (OFFICE_REL + "officeDocument", main_part),
             (
                 "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-                "docProps/core.xml",
+                CORE_PART,
             ),
         ]
     )
+
+
+def package_members(
+    main: Part, parts: list[Part], title: str, year: int
+) -> list[Member | tuple[str, str | bytes]]:
+    """Zip members in a fixed order: content types, root relationships, core properties,
+    the main part, its relationships, then the other parts in the order given."""
+    folder, main_name = main.name.split("/", 1)
+    rels = relationships([(p.rel, p.target) for p in sorted(parts, key=_rel_order)])
+    members: list[Member | tuple[str, str | bytes]] = [
+        static_member("[Content_Types].xml", content_types(main, parts)),
+        static_member("_rels/.rels", root_relationships(main.name)),
+        (CORE_PART, core_properties(title, year)),
+        (main.name, main.data),
+        static_member(f"{folder}/_rels/{main_name}.rels", rels),
+    ]
+    members += [static_member(p.name, p.data) if p.static else (p.name, p.data) for p in parts]
+    return members
 
 
 def escape(text: str) -> str:
@@ -177,10 +221,6 @@ def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
         "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
     )
     return b"".join(local) + directory + end
-
-
-def zip_bytes_to(fileobj, parts) -> None:
-    fileobj.write(zip_bytes(parts))
 
 
 def write_package(path: str | Path, parts: list[Member | tuple[str, str | bytes]]) -> str:

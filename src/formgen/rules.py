@@ -1,6 +1,7 @@
 """The rules of performance-target declarations: what the finance bureau sends back.
 
-Each rule is a function of the loaded Declaration that yields findings
+Each rule is a function of one Context (the declaration, its positions, the
+settings, the laid-out grids) that yields findings
 (Problem with a stable rule id); `check` runs the enabled ones. Every rule is
 documented for users in docs/rules.md.
 """
@@ -10,11 +11,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import ERROR, WARNING, Problem
+from .grid import Grid
+from .kinds import FormKind, all_kinds
+from .measure import MAX_ROW_PT, needed_height
 from .model import Declaration, Funds, Side
 from .settings import Settings
+from .template import shipped_template
 from .vocabulary import NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
 
 
@@ -60,13 +66,6 @@ _ASCII_FIX = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 _COUNT = re.compile(rf"^\s*[≥＞>]=?\s*({NUMBER})\s*(\S+?)\s*$")
 
 
-def classify(value: str) -> str:
-    """'定量' (a number or a comparator sign: ≥150家, 100%, 约30万元) or '定性' (全年, 持续提升)."""
-    if re.search(r"\d", value) or any(c in value for c in _CMP_SIGNS) or _ASCII_CMP.search(value):
-        return "定量"
-    return "定性"
-
-
 @functools.lru_cache(
     maxsize=8192
 )  # the three value rules ask about the same, often repeated, values
@@ -109,25 +108,50 @@ def _value_findings(value: str) -> list[tuple[str, str, str]]:
 
 # -- the rules --------------------------------------------------------------------
 
-Rule = Callable[[Declaration, Settings], Iterator[Problem]]
-RULES: dict[str, tuple[str, Rule]] = {}  # id → (severity, rule)
+
+@dataclass
+class Context:
+    """What a rule may look at: the declaration (with its positions), the project settings,
+    and the grids of the form kinds it produces, laid out on demand."""
+
+    decl: Declaration
+    settings: Settings = field(default_factory=Settings)
+    grids: dict[str, Grid] = field(default_factory=dict)  # kind key → grid
+
+    def kinds(self) -> list[FormKind]:
+        return [k for k in all_kinds() if k.applies(self.decl)]
+
+    def grid(self, kind: FormKind) -> Grid:
+        if kind.key not in self.grids:
+            self.grids[kind.key] = kind.layout(self.decl, shipped_template(kind.template))
+        return self.grids[kind.key]
+
+    def finding(
+        self, rule_id: str, path: str, message: str, hint: str = "", key: bool = False
+    ) -> Problem:
+        line, column = self.decl.where(path, key=key)
+        severity = RULES[rule_id][0]
+        return Problem(
+            self.decl.file_of(path), line, column, message, hint, path, severity, rule_id
+        )
 
 
-def rule(rule_id: str, severity: str):
+Rule = Callable[[Context], Iterator[Problem]]
+RULES: dict[str, tuple[str, Rule]] = {}  # id → (severity, rule), in the order registered
+RULE_KIND: dict[str, str] = {}  # id → the form kind a rule belongs to; shared rules have none
+
+
+def rule(rule_id: str, severity: str, kind: str | None = None):
+    """Register a rule. Shared rules (the indicator tree's, the funds') apply to every
+    declaration; a form kind registers its own from its module with kind=its key."""
+
     def register(fn: Rule) -> Rule:
         RULES[rule_id] = (severity, fn)
+        if kind is not None:
+            RULE_KIND[rule_id] = kind
         return fn
 
     return register
-
-
-def _finding(
-    decl: Declaration, rule_id: str, path: str, message: str, hint: str = "", key: bool = False
-) -> Problem:
-    line, column = decl.where(path, key=key)
-    return Problem(
-        decl.file_of(path), line, column, message, hint, path, RULES[rule_id][0], rule_id
-    )
 
 
 def _sum_side(funds: Funds) -> tuple[Decimal, Decimal, Decimal] | None:
@@ -137,13 +161,12 @@ def _sum_side(funds: Funds) -> tuple[Decimal, Decimal, Decimal] | None:
 
 
 @rule("E-FUNDS-SUM", ERROR)
-def funds_add_up(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for side, funds in (("中期", decl.funds_mid), ("年度", decl.funds_annual)):
+def funds_add_up(ctx: Context) -> Iterator[Problem]:
+    for side, funds in (("中期", ctx.decl.funds_mid), ("年度", ctx.decl.funds_annual)):
         parts = _sum_side(funds)
         if parts and parts[1] + parts[2] != parts[0]:
             total, fiscal, other = parts
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "E-FUNDS-SUM",
                 f"项目资金.{side}.资金总额",
                 f"{side}资金：财政拨款 {fiscal} + 其他资金 {other} = {fiscal + other}，"
@@ -153,11 +176,10 @@ def funds_add_up(decl: Declaration, settings: Settings) -> Iterator[Problem]:
 
 
 @rule("E-FUNDS-ANNUAL", ERROR)
-def annual_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    mid, annual = decl.funds_mid.total, decl.funds_annual.total
+def annual_within_mid(ctx: Context) -> Iterator[Problem]:
+    mid, annual = ctx.decl.funds_mid.total, ctx.decl.funds_annual.total
     if mid is not None and annual is not None and annual > mid:
-        yield _finding(
-            decl,
+        yield ctx.finding(
             "E-FUNDS-ANNUAL",
             "项目资金.年度.资金总额",
             f"年度资金总额 {annual} 大于中期资金总额 {mid}",
@@ -166,14 +188,13 @@ def annual_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem
 
 
 @rule("E-YEAR-SPAN", ERROR)
-def year_in_span(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    first, last = decl.span
-    if first and not first <= decl.year <= last:
-        yield _finding(
-            decl,
+def year_in_span(ctx: Context) -> Iterator[Problem]:
+    first, last = ctx.decl.span
+    if first and not first <= ctx.decl.year <= last:
+        yield ctx.finding(
             "E-YEAR-SPAN",
             "年度",
-            f"年度 {decl.year} 不在中期目标的年度 {first}—{last} 之内",
+            f"年度 {ctx.decl.year} 不在中期目标的年度 {first}—{last} 之内",
             "核对“年度”和“总体目标/中期年度”：年度应落在中期的起止年份之间",
         )
 
@@ -189,11 +210,10 @@ def _sides(decl: Declaration):
 
 
 @rule("E-LINE-INCOMPLETE", ERROR)
-def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for _group, _block, line, side_name, side in _sides(decl):
+def line_complete(ctx: Context) -> Iterator[Problem]:
+    for _group, _block, line, side_name, side in _sides(ctx.decl):
         if side.name and not side.value and side.name != NOT_APPLICABLE:
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "E-LINE-INCOMPLETE",
                 f"{line.path}.{side_name}指标值",
                 f"{side_name}三级指标“{side.name}”没有指标值",
@@ -201,8 +221,7 @@ def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
             )
         elif side.value and not side.name:
             path = f"{line.path}.{side_name}指标值"
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "E-LINE-INCOMPLETE",
                 path,
                 f"{side_name}指标值“{side.value}”没有三级指标名称",
@@ -211,26 +230,24 @@ def line_complete(decl: Declaration, settings: Settings) -> Iterator[Problem]:
 
 
 def _l2_findings(
-    decl: Declaration, settings: Settings, group_name: str, name: str, path: str, key: bool
+    ctx: Context, group_name: str, name: str, path: str, key: bool
 ) -> Iterator[Problem]:
-    vocab = VOCABULARY[settings.vocabulary]
-    other = _OTHER[settings.vocabulary]
+    vocab = VOCABULARY[ctx.settings.vocabulary]
+    other = _OTHER[ctx.settings.vocabulary]
     if group_name not in vocab or name in vocab[group_name]:
         return
     if (group_name, name) in _ONLY_IN[other]:
-        yield _finding(
-            decl,
+        yield ctx.finding(
             "W-INDICATOR-L2",
             path,
-            f"二级指标“{name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}",
-            f'改用{_VOCAB_NAME[settings.vocabulary]}的名称，或在 formgen.toml 中设 vocabulary = "{other}"',
+            f"二级指标“{name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[ctx.settings.vocabulary]}",
+            f'改用{_VOCAB_NAME[ctx.settings.vocabulary]}的名称，或在 formgen.toml 中设 vocabulary = "{other}"',
             key=key,
         )
         return
     home = [l1 for l1, l2s in vocab.items() if name in l2s]
     if home:
-        yield _finding(
-            decl,
+        yield ctx.finding(
             "W-INDICATOR-L2",
             path,
             f"二级指标“{name}”属于{home[0]}，不应放在{group_name}下",
@@ -239,8 +256,7 @@ def _l2_findings(
         )
         return
     guess = closest(name, vocab[group_name])
-    yield _finding(
-        decl,
+    yield ctx.finding(
         "W-INDICATOR-L2",
         path,
         f"二级指标“{name}”不是{group_name}下的标准名称" + (f"，是否为“{guess}”？" if guess else ""),
@@ -250,38 +266,36 @@ def _l2_findings(
 
 
 @rule("W-INDICATOR-L1", WARNING)
-def level1_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    vocab = VOCABULARY[settings.vocabulary]
-    other = _OTHER[settings.vocabulary]
-    for group in decl.indicators:
+def level1_names(ctx: Context) -> Iterator[Problem]:
+    vocab = VOCABULARY[ctx.settings.vocabulary]
+    other = _OTHER[ctx.settings.vocabulary]
+    for group in ctx.decl.indicators:
         if group.name in vocab:
             continue
         if (group.name, None) in _ONLY_IN[other]:
-            message = f"一级指标“{group.name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[settings.vocabulary]}"
+            message = f"一级指标“{group.name}”是{_VOCAB_NAME[other]}的名称，本项目按{_VOCAB_NAME[ctx.settings.vocabulary]}"
         else:
             guess = closest(group.name, vocab)
             message = f"一级指标“{group.name}”不是标准名称" + (
                 f"，是否为“{guess}”？" if guess else ""
             )
-        yield _finding(
-            decl,
+        yield ctx.finding(
             "W-INDICATOR-L1",
             group.path,
             message,
-            f"{_VOCAB_NAME[settings.vocabulary]}的一级指标：{'、'.join(vocab)}",
+            f"{_VOCAB_NAME[ctx.settings.vocabulary]}的一级指标：{'、'.join(vocab)}",
             key=True,
         )
 
 
 @rule("W-INDICATOR-L2", WARNING)
-def level2_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for group in decl.indicators:
+def level2_names(ctx: Context) -> Iterator[Problem]:
+    for group in ctx.decl.indicators:
         for block in group.blocks:
-            yield from _l2_findings(decl, settings, group.name, block.name, block.path, key=True)
+            yield from _l2_findings(ctx, group.name, block.name, block.path, key=True)
             if block.annual_name != block.name:
                 yield from _l2_findings(
-                    decl,
-                    settings,
+                    ctx,
                     group.name,
                     block.annual_name,
                     f"{block.path}.年度二级指标",
@@ -290,16 +304,15 @@ def level2_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
 
 
 @rule("W-VOCABULARY-MIXED", WARNING)
-def vocabulary_mixed(decl: Declaration, settings: Settings) -> Iterator[Problem]:
+def vocabulary_mixed(ctx: Context) -> Iterator[Problem]:
     used: set[tuple[str, str | None]] = set()
-    for group in decl.indicators:
+    for group in ctx.decl.indicators:
         used.add((group.name, None))
         for block in group.blocks:
             used.update({(group.name, block.name), (group.name, block.annual_name)})
     if used & _ONLY_IN["2015"] and used & _ONLY_IN["2021"]:
         names = lambda v: "、".join(sorted(b or a for a, b in used & _ONLY_IN[v]))  # noqa: E731
-        yield _finding(
-            decl,
+        yield ctx.finding(
             "W-VOCABULARY-MIXED",
             "绩效指标",
             f"同一张表混用了 2015 年规则（{names('2015')}）和 2021 年指引（{names('2021')}）的指标",
@@ -310,12 +323,11 @@ def vocabulary_mixed(decl: Declaration, settings: Settings) -> Iterator[Problem]
 
 
 @rule("W-MISSING-L1", WARNING)
-def required_level1(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    present = {g.name for g in decl.indicators}
+def required_level1(ctx: Context) -> Iterator[Problem]:
+    present = {g.name for g in ctx.decl.indicators}
     for name in REQUIRED_L1:
         if name not in present:
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "W-MISSING-L1",
                 "绩效指标",
                 f"绩效指标中没有“{name}”",
@@ -325,11 +337,10 @@ def required_level1(decl: Declaration, settings: Settings) -> Iterator[Problem]:
 
 
 @rule("W-MISSING-QUANTITY", WARNING)
-def quantity_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for group in decl.indicators:
+def quantity_present(ctx: Context) -> Iterator[Problem]:
+    for group in ctx.decl.indicators:
         if group.name == "产出指标" and not any(b.name == "数量指标" for b in group.blocks):
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "W-MISSING-QUANTITY",
                 group.path,
                 "产出指标下没有“数量指标”",
@@ -339,11 +350,11 @@ def quantity_present(decl: Declaration, settings: Settings) -> Iterator[Problem]
 
 
 def _value_rule(rule_id: str) -> Rule:
-    def check_values(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-        for _g, _b, line, side_name, side in _sides(decl):
+    def check_values(ctx: Context) -> Iterator[Problem]:
+        for _g, _b, line, side_name, side in _sides(ctx.decl):
             for found_id, message, hint in value_findings(side.value):
                 if found_id == rule_id:
-                    yield _finding(decl, rule_id, f"{line.path}.{side_name}指标值", message, hint)
+                    yield ctx.finding(rule_id, f"{line.path}.{side_name}指标值", message, hint)
 
     return check_values
 
@@ -358,8 +369,8 @@ def _count(side: Side | None) -> tuple[Decimal, str] | None:
 
 
 @rule("W-ANNUAL-GT-MID", WARNING)
-def annual_count_within_mid(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for group in decl.indicators:
+def annual_count_within_mid(ctx: Context) -> Iterator[Problem]:
+    for group in ctx.decl.indicators:
         for block in group.blocks:
             for line in block.lines:
                 mid, annual = _count(line.mid), _count(line.annual)
@@ -371,8 +382,7 @@ def annual_count_within_mid(decl: Declaration, settings: Settings) -> Iterator[P
                     and "％" not in mid[1]
                     and annual[0] > mid[0]
                 ):
-                    yield _finding(
-                        decl,
+                    yield ctx.finding(
                         "W-ANNUAL-GT-MID",
                         f"{line.path}.年度指标值",
                         f"“{line.annual.name}”的年度指标值 {line.annual.value} 大于中期指标值 {line.mid.value}",
@@ -381,8 +391,8 @@ def annual_count_within_mid(decl: Declaration, settings: Settings) -> Iterator[P
 
 
 @rule("W-DUPLICATE-L3", WARNING)
-def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for group in decl.indicators:
+def no_duplicate_names(ctx: Context) -> Iterator[Problem]:
+    for group in ctx.decl.indicators:
         for block in group.blocks:
             for side_name in ("中期", "年度"):
                 seen: dict[str, int] = {}
@@ -392,8 +402,7 @@ def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Proble
                         continue
                     if side.name in seen:
                         path = f"{line.path}.{side_name}三级指标"  # where() falls back to 三级指标
-                        yield _finding(
-                            decl,
+                        yield ctx.finding(
                             "W-DUPLICATE-L3",
                             path,
                             f"{block.name}下{side_name}三级指标“{side.name}”出现了两次"
@@ -405,33 +414,31 @@ def no_duplicate_names(decl: Declaration, settings: Settings) -> Iterator[Proble
 
 
 @rule("W-EMPTY-GOAL", WARNING)
-def goals_present(decl: Declaration, settings: Settings) -> Iterator[Problem]:
-    for key, items in (("中期目标", decl.goal_mid), ("年度目标", decl.goal_annual)):
+def goals_present(ctx: Context) -> Iterator[Problem]:
+    for key, items in (("中期目标", ctx.decl.goal_mid), ("年度目标", ctx.decl.goal_annual)):
         if not "".join(items).strip():
-            yield _finding(
-                decl,
+            yield ctx.finding(
                 "W-EMPTY-GOAL",
                 f"总体目标.{key}",
                 f"总体目标中的“{key}”是空的",
                 f"写出{key}：做什么、做到什么程度",
-                key=f"总体目标.{key}" not in decl.positions,
+                key=f"总体目标.{key}" not in ctx.decl.positions,
             )
 
 
 @rule("W-XLSX-CLIPPED", WARNING)
-def fits_in_excel(decl: Declaration, settings: Settings, grid=None) -> Iterator[Problem]:
-    """Needs the laid-out grid (cell widths); `build` passes the one it writes."""
-    from .layout import TABLE_TOP, layout
-    from .xlsx_writer import MAX_ROW_PT, needed_height
-
-    grid = grid or layout(decl)
-    for cell in grid.cells:
-        # the narrowest cell holds about 100 characters in 409 pt: shorter ones need no measuring
-        if cell.row >= TABLE_TOP and cell.field and len(cell.text) > 100:
-            need = needed_height(cell, grid.template)
+def fits_in_excel(ctx: Context) -> Iterator[Problem]:
+    """Text too tall for Excel's highest row, in the grid of every form the declaration makes."""
+    for kind in ctx.kinds():
+        grid = ctx.grid(kind)
+        for cell in grid.cells:
+            # the narrowest cell holds about 100 characters in 409 pt: shorter ones need no measuring
+            if cell.row < grid.head_rows or not cell.field or len(cell.text) <= 100:
+                continue
+            width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
+            need = needed_height(cell.text, width, grid.template.body_pt)
             if need > MAX_ROW_PT * cell.rowspan:
-                yield _finding(
-                    decl,
+                yield ctx.finding(
                     "W-XLSX-CLIPPED",
                     cell.field,
                     f"这段文字约需 {need:.0f} 磅高，超过 Excel 行高上限 {MAX_ROW_PT:.0f} 磅，"
@@ -440,14 +447,16 @@ def fits_in_excel(decl: Declaration, settings: Settings, grid=None) -> Iterator[
                 )
 
 
-def check(decl: Declaration, settings: Settings | None = None, grid=None) -> list[Problem]:
-    """Every enabled rule's findings, in the order of the file (`grid`: the layout, if made)."""
-    settings = settings or Settings()
+def check(ctx: Context) -> list[Problem]:
+    """Every enabled rule's findings, in the order of the file. A kind's own rules run
+    only for declarations that produce that kind's form."""
+    settings = ctx.settings
+    kinds = {k.key for k in ctx.kinds()}
     findings = []
     for rule_id, (_sev, fn) in RULES.items():
-        if rule_id not in settings.disabled:
-            found = fn(decl, settings, grid) if fn is fits_in_excel else fn(decl, settings)
-            findings += found
+        owner = RULE_KIND.get(rule_id)
+        if rule_id not in settings.disabled and (owner is None or owner in kinds):
+            findings += fn(ctx)
 
     unknown = sorted(settings.disabled - set(RULES))
     if unknown:
@@ -463,3 +472,8 @@ def check(decl: Declaration, settings: Settings | None = None, grid=None) -> lis
             )
         )
     return sorted(findings, key=lambda p: (p.line or 0, p.column or 0, p.rule))
+
+
+def check_declaration(decl: Declaration, settings: Settings | None = None) -> list[Problem]:
+    """check() of a declaration alone (the grids are laid out as the rules need them)."""
+    return check(Context(decl, settings or Settings()))

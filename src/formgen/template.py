@@ -1,4 +1,4 @@
-"""The layout template: labels, column widths, fonts and page setup, read from templates/.
+"""A form kind's template: labels, column widths, fonts and page setup, read from templates/.
 
 Labels may hold Jinja2 for their variable parts (the year line, the mid-term
 span). Only the template's own text is ever compiled; a declaration's text is
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .grid import PAPER_MM, Page
+
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout has them at the top.
 _CANDIDATES = (_HERE / "templates", _HERE.parent.parent / "templates")
@@ -25,6 +27,12 @@ def templates_dir() -> Path:
     raise FileNotFoundError("templates/form.yaml not found next to the formgen package")
 
 
+def template_path(name: str) -> Path:
+    """A template shipped with formgen, by file name (`form.yaml`); an absolute path as is."""
+    path = Path(name)
+    return path if path.is_absolute() else templates_dir() / name
+
+
 @dataclass(frozen=True)
 class Template:
     labels: dict[str, str]  # label id → text (may contain Jinja2)
@@ -34,7 +42,7 @@ class Template:
     title_pt: float
     year_pt: float
     body_pt: float
-    margin_cm: float
+    page: Page = Page()
     source: str = ""
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -70,8 +78,8 @@ def load_template(path: str | Path) -> Template:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     font, page = data["font"], data["page"]
     columns = tuple(float(c) for c in data["columns_cm"])
-    if len(columns) != 8:
-        raise ValueError(f"{path}: columns_cm must list 8 widths (A–H)")
+    if not columns or page.get("paper", "A4") not in PAPER_MM:
+        raise ValueError(f"{path}: columns_cm must list the column widths; paper one of {PAPER_MM}")
     return Template(
         labels={str(k): str(v) for k, v in data["labels"].items()},
         columns_cm=columns,
@@ -80,11 +88,21 @@ def load_template(path: str | Path) -> Template:
         title_pt=float(font["title_pt"]),
         year_pt=float(font["year_pt"]),
         body_pt=float(font["body_pt"]),
-        margin_cm=float(page["margin_cm"]),
+        page=Page(
+            str(page.get("paper", "A4")),
+            str(page.get("orientation", "portrait")),
+            float(page["margin_cm"]),
+        ),
         source=str(path),
     )
 
 
 @functools.cache
+def shipped_template(name: str) -> Template:
+    """A template shipped with formgen, loaded once per process."""
+    return load_template(template_path(name))
+
+
 def default_template() -> Template:
-    return load_template(templates_dir() / "form.yaml")
+    """The 申报表's template."""
+    return shipped_template("form.yaml")

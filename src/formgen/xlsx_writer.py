@@ -8,52 +8,57 @@ lines break. Texts are inline strings: never formulas, whatever they start with.
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from .layout import AMOUNT, CENTER, LABEL, TABLE_TOP, TEXT, TITLE, YEAR, Cell, Grid
-from .package import (
-    OFFICE_REL,
-    XML_HEAD,
-    Member,
-    content_types,
-    core_properties,
-    escape,
-    relationships,
-    root_relationships,
-    static_member,
-    write_package,
-)
+from .grid import AMOUNT, CENTER, LABEL, PAPER_CODE, TEXT, TITLE, YEAR, Grid, column_letter
+from .measure import MAX_ROW_PT, PX_PER_CM, line_height, needed_height
+from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 from .template import Template
 
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PX_PER_CM = 96 / 2.54
 CM_PER_INCH = 2.54
-MAX_ROW_PT = 409.0
-LINE_HEIGHT = 1.45  # a line of CJK text, as a multiple of the font size (CJK fonts run tall)
 MAX_DECIMALS = 6  # amounts with more decimals than this show in the General format
 
-# cellXfs indices (see styles_xml)
-_XF = {TITLE: 1, YEAR: 2, LABEL: 3, TEXT: 4, CENTER: 5}
-_XF_AMOUNT = 6  # + number of decimals (0 = General)
-_XF_EMPTY_BORDER = 3
-
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-CONTENT_TYPES = content_types(
-    {
-        "/xl/workbook.xml": _SML + "sheet.main+xml",
-        "/xl/worksheets/sheet1.xml": _SML + "worksheet+xml",
-        "/xl/styles.xml": _SML + "styles+xml",
-    }
-)
-ROOT_RELS = root_relationships("xl/workbook.xml")
-WORKBOOK_RELS = relationships(
-    [(OFFICE_REL + "worksheet", "worksheets/sheet1.xml"), (OFFICE_REL + "styles", "styles.xml")]
-)
-
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+# -- styles: the role table ----------------------------------------------------------
+
+_ALIGNMENT = {
+    "center": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
+    "left": '<alignment horizontal="left" vertical="center" wrapText="1"/>',
+}
+
+
+def _amount_style(decimals: int) -> str:
+    return f"{AMOUNT}{decimals}"
+
+
+# Style key → (font index, boxed, alignment, number format id or None). The cellXfs
+# indices are the positions in this table: nothing is numbered by hand.
+STYLE_TABLE: tuple[tuple[str, int, bool, str | None, int | None], ...] = (
+    ("default", 0, False, None, None),
+    (TITLE, 1, False, "center", None),
+    (YEAR, 2, False, "center", None),
+    (LABEL, 0, True, "center", None),
+    (TEXT, 0, True, "left", None),
+    (CENTER, 0, True, "center", None),
+    *((_amount_style(d), 0, True, "center", 163 + d if d else 0) for d in range(MAX_DECIMALS + 1)),
+)
+XF = {key: index for index, (key, *_rest) in enumerate(STYLE_TABLE)}
+EMPTY_TABLE_STYLE = XF[LABEL]  # covered and empty positions inside the table keep the border
+
+
+def _xf(font: int, boxed: bool, align: str | None, numfmt: int | None) -> str:
+    attrs = f'numFmtId="{numfmt or 0}" fontId="{font}" fillId="0" borderId="{int(boxed)}" xfId="0"'
+    attrs += ' applyFont="1"' if font else ""
+    attrs += ' applyBorder="1"' if boxed else ""
+    attrs += ' applyAlignment="1"' if align else ""
+    attrs += ' applyNumberFormat="1"' if numfmt is not None else ""
+    return f"<xf {attrs}>{_ALIGNMENT[align]}</xf>" if align else f"<xf {attrs}/>"
 
 
 def sheet_name(title: str) -> str:
@@ -75,22 +80,7 @@ def styles_xml(t: Template) -> str:
         '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
         '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
     )
-    center = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
-    left = '<alignment horizontal="left" vertical="center" wrapText="1"/>'
-    boxed = 'fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"'
-    xfs = [
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
-        f"{center}</xf>",
-        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
-        f"{center}</xf>",
-        f'<xf numFmtId="0" {boxed}>{center}</xf>',
-        f'<xf numFmtId="0" {boxed}>{left}</xf>',
-        f'<xf numFmtId="0" {boxed}>{center}</xf>',
-    ] + [
-        f'<xf numFmtId="{163 + d if d else 0}" {boxed} applyNumberFormat="1">{center}</xf>'
-        for d in range(MAX_DECIMALS + 1)
-    ]
+    xfs = [_xf(*row[1:]) for row in STYLE_TABLE]
     return (
         XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
         f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
@@ -109,55 +99,45 @@ def styles_xml(t: Template) -> str:
     )
 
 
-def workbook_xml(name: str, last_row: int) -> str:
-    quoted = "'" + name.replace("'", "''") + "'"
+def workbook_xml(sheets: Sequence[tuple[str, int, int]]) -> str:
+    """(sheet name, last row, column count) per sheet, each with its print area."""
+    names = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, _rows, _cols) in enumerate(sheets, start=1)
+    )
+    areas = "".join(
+        f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
+        f"{escape(_quoted(name))}!$A$1:${column_letter(cols - 1)}${rows}</definedName>"
+        for i, (name, rows, cols) in enumerate(sheets)
+    )
     return (
         XML_HEAD + f'<workbook xmlns="{S_NS}" xmlns:r="{R_NS}">'
-        f'<sheets><sheet name="{escape(name)}" sheetId="1" r:id="rId1"/></sheets>'
-        f'<definedNames><definedName name="_xlnm.Print_Area" localSheetId="0">'
-        f"{escape(quoted)}!$A$1:$H${last_row}</definedName></definedNames>"
-        "</workbook>"
+        f"<sheets>{names}</sheets><definedNames>{areas}</definedNames></workbook>"
     )
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
 
 
 # -- row heights ------------------------------------------------------------
 
 
-def text_width(text: str) -> int:
-    """Width in Latin character units: a CJK (or other wide) character counts two."""
-    wide = len(text.encode("utf-8")) - len(
-        text
-    )  # 2 extra bytes per BMP CJK char, 1 for 2-byte chars
-    return len(text) + (wide + 1) // 2
-
-
-def text_lines(text: str, width_cm: float, font_pt: float) -> int:
-    """Lines the text needs when wrapped in a cell this wide (a little pessimistic)."""
-    unit_px = font_pt * 96 / 72 / 2  # a Latin unit is half an em
-    per_line = max(1.0, (width_cm * PX_PER_CM - 8) / unit_px)
-    return sum(max(1, math.ceil(text_width(line) / per_line)) for line in text.split("\n"))
-
-
-def needed_height(cell: Cell, template: Template) -> float:
-    """Points a cell's wrapped text needs (over all the rows it spans)."""
-    width = sum(template.columns_cm[cell.col : cell.col + cell.colspan])
-    return text_lines(cell.text, width, template.body_pt) * template.body_pt * LINE_HEIGHT + 6
-
-
 def row_heights(grid: Grid) -> list[float]:
     """Points per row, so that every (merged) cell's wrapped text fits."""
     t = grid.template
-    line_pt = t.body_pt * LINE_HEIGHT
     heights = [0.0] * grid.n_rows
-    heights[0] = t.title_pt * 1.7
-    heights[1] = t.year_pt * 1.7
-    for r in range(TABLE_TOP, grid.n_rows):
-        heights[r] = line_pt + 6
+    for r in range(grid.head_rows):
+        (cell,) = grid.rows()[r]
+        heights[r] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
+    for r in range(grid.head_rows, grid.n_rows):
+        heights[r] = line_height(t.body_pt)
     tall = []
     for cell in grid.cells:
-        if cell.row < TABLE_TOP or not cell.text:
+        if cell.row < grid.head_rows or not cell.text:
             continue
-        need = needed_height(cell, t)
+        width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
+        need = needed_height(cell.text, width, t.body_pt)
         if cell.rowspan == 1:
             heights[cell.row] = max(heights[cell.row], need)
         else:
@@ -180,53 +160,46 @@ def _col_width(cm: float) -> float:
 
 
 def sheet_xml(grid: Grid) -> str:
-    t = grid.template
+    page = grid.page
     heights = row_heights(grid)
     rows = grid.rows()
-    covered: set[tuple[int, int]] = set()
-    merges = []
-    for cell in grid.cells:
-        if cell.rowspan > 1 or cell.colspan > 1:
-            merges.append(cell.ref)
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    if (r, c) != (cell.row, cell.col):
-                        covered.add((r, c))
-    last = grid.n_rows
-    inch = t.margin_cm / CM_PER_INCH
+    covered = grid.covering()
+    merges = [cell.ref for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1]
+    letters = [column_letter(c) for c in range(grid.n_cols)]
+    inch = page.margin_cm / CM_PER_INCH
     parts = [
         XML_HEAD,
         f'<worksheet xmlns="{S_NS}" xmlns:r="{R_NS}">',
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
-        f'<dimension ref="A1:H{last}"/>',
+        f'<dimension ref="A1:{letters[-1]}{grid.n_rows}"/>',
         '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
     parts += [
         f'<col min="{i}" max="{i}" width="{_col_width(cm)}" customWidth="1"/>'
-        for i, cm in enumerate(t.columns_cm, start=1)
+        for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")
     for r in range(grid.n_rows):
         anchors = {c.col: c for c in rows[r]}
         parts.append(f'<row r="{r + 1}" ht="{heights[r]:g}" customHeight="1">')
-        for c in range(8):
-            ref = f"{chr(65 + c)}{r + 1}"
+        for c in range(grid.n_cols):
+            ref = f"{letters[c]}{r + 1}"
             cell = anchors.get(c)
-            if cell is None:
-                if r >= TABLE_TOP or (r, c) in covered:
-                    style = _XF_EMPTY_BORDER if r >= TABLE_TOP else _XF[TITLE if r == 0 else YEAR]
-                    parts.append(f'<c r="{ref}" s="{style}"/>')
+            if cell is None:  # covered by a merge: drawn with its border (or the head's style)
+                owner = covered[(r, c)]
+                style = XF[owner.role] if r < grid.head_rows else EMPTY_TABLE_STYLE
+                parts.append(f'<c r="{ref}" s="{style}"/>')
                 continue
             if cell.role == AMOUNT:
                 if cell.number is None:
-                    parts.append(f'<c r="{ref}" s="{_XF_AMOUNT}"/>')
+                    parts.append(f'<c r="{ref}" s="{XF[_amount_style(0)]}"/>')
                 else:
-                    decimals = max(0, -cell.number.as_tuple().exponent)
-                    style = _XF_AMOUNT + (decimals if decimals <= MAX_DECIMALS else 0)
+                    decimals = max(0, -int(cell.number.as_tuple().exponent))
+                    style = XF[_amount_style(decimals if decimals <= MAX_DECIMALS else 0)]
                     parts.append(f'<c r="{ref}" s="{style}"><v>{cell.text}</v></c>')
                 continue
-            style = _XF[cell.role]
+            style = XF[cell.role]
             if not cell.text:
                 parts.append(f'<c r="{ref}" s="{style}"/>')
                 continue
@@ -246,24 +219,54 @@ def sheet_xml(grid: Grid) -> str:
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{inch:.4f}" right="{inch:.4f}" top="{inch:.4f}" bottom="{inch:.4f}"'
         ' header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
+        f'<pageSetup paperSize="{PAPER_CODE[page.paper]}" orientation="{page.orientation}"'
+        ' fitToWidth="1" fitToHeight="0"/>'
         "</worksheet>"
     )
     return "".join(parts)
 
 
-def xlsx_parts(grid: Grid) -> list[Member | tuple[str, str]]:
-    return [
-        static_member("[Content_Types].xml", CONTENT_TYPES),
-        static_member("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", core_properties(grid.title, grid.year)),
-        ("xl/workbook.xml", workbook_xml(sheet_name(grid.title), grid.n_rows)),
-        static_member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        static_member("xl/styles.xml", styles_xml(grid.template)),
-        ("xl/worksheets/sheet1.xml", sheet_xml(grid)),
+def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
+    """A workbook with one sheet per grid, in order; the first grid titles the document."""
+    names = unique_sheet_names([g.title for g in grids])
+    workbook = workbook_xml([(n, g.n_rows, g.n_cols) for n, g in zip(names, grids, strict=True)])
+    main = Part("xl/workbook.xml", workbook, _SML + "sheet.main+xml")
+    styles = Part(
+        "xl/styles.xml",
+        styles_xml(grids[0].template),
+        _SML + "styles+xml",
+        OFFICE_REL + "styles",
+        static=True,
+    )
+    sheets = [
+        Part(
+            f"xl/worksheets/sheet{i}.xml",
+            sheet_xml(grid),
+            _SML + "worksheet+xml",
+            OFFICE_REL + "worksheet",
+        )
+        for i, grid in enumerate(grids, start=1)
     ]
+    return package_members(main, [styles, *sheets], grids[0].title, grids[0].year)
 
 
-def write_xlsx(grid: Grid, path: str | Path) -> str:
-    """Write the form; return the file's SHA-256."""
-    return write_package(path, xlsx_parts(grid))
+def unique_sheet_names(titles: Sequence[str]) -> list[str]:
+    """Excel-safe sheet names, made distinct (case-insensitively) with a (2), (3) suffix."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        name = base = sheet_name(title)
+        n = 2
+        while name.casefold() in taken:
+            suffix = f"({n})"
+            name = base[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def write_xlsx(grid: Grid | Sequence[Grid], path: str | Path) -> str:
+    """Write the form (or several, one sheet each); return the file's SHA-256."""
+    grids = [grid] if isinstance(grid, Grid) else list(grid)
+    return write_package(path, xlsx_parts(grids))

@@ -1,0 +1,144 @@
+"""The grid every writer draws: cells with their merges, plus the geometry of the page.
+
+A form kind's layout builds one Grid; the .docx, .xlsx (and HTML) writers take
+every dimension from it (column count and widths, page, the rows printed above
+the table) and nothing from any one form. A Grid checks itself when it is made:
+every position of the table is covered by exactly one cell, as XlsxWriter
+refuses overlapping merges, so a writer never meets a hole or an overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .errors import FormgenError, Problem
+
+if TYPE_CHECKING:
+    from .template import Template
+
+# Cell roles; each writer maps them to its styles.
+TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT = "title", "year", "label", "text", "center", "amount"
+ROLES = (TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT)
+
+# Paper sizes in millimetres, portrait (width, height).
+PAPER_MM = {"A4": (210, 297), "A3": (297, 420), "Letter": (215.9, 279.4)}
+# SpreadsheetML paperSize codes (ECMA-376 §18.3.1.63).
+PAPER_CODE = {"A4": 9, "A3": 8, "Letter": 1}
+
+
+def column_letter(col: int) -> str:
+    """Excel column name of a 0-based column: 0 → A, 25 → Z, 26 → AA."""
+    name = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+@dataclass(frozen=True)
+class Page:
+    paper: str = "A4"
+    orientation: str = "portrait"  # or "landscape"
+    margin_cm: float = 2.0
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """(width, height) as the page is printed."""
+        width, height = PAPER_MM[self.paper]
+        return (height, width) if self.orientation == "landscape" else (width, height)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An anchor cell; it covers rowspan × colspan grid positions from (row, col), 0-based."""
+
+    row: int
+    col: int
+    text: str = ""  # lines separated by "\n", one paragraph each
+    role: str = LABEL
+    rowspan: int = 1
+    colspan: int = 1
+    number: Decimal | None = None  # amounts and computed values: number cells in .xlsx
+    field: str = field(default="", compare=False)  # the declaration field it shows, for messages
+
+    @property
+    def ref(self) -> str:
+        """Excel-style range of the cell, e.g. 'A6:B8' or 'C3'."""
+        first = f"{column_letter(self.col)}{self.row + 1}"
+        if self.rowspan == 1 and self.colspan == 1:
+            return first
+        last = column_letter(self.col + self.colspan - 1)
+        return f"{first}:{last}{self.row + self.rowspan}"
+
+
+class GridError(FormgenError):
+    """A layout produced a grid with a hole or an overlap: a bug in a form kind."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    cells: tuple[Cell, ...]  # anchors in row-major order; every grid position covered once
+    n_rows: int
+    template: Template  # fonts and sizes
+    title: str  # the project name: document title, sheet name
+    year: int
+    widths_cm: tuple[float, ...] = ()  # one per column; the column count is their number
+    page: Page = Page()
+    head_rows: int = 2  # rows printed above the table (title, year line), one cell each
+    kind: str = ""  # the form kind's key, for messages
+
+    def __post_init__(self) -> None:
+        problem = self.defect()
+        if problem:
+            raise GridError([Problem(self.kind or "grid", None, None, problem, code="E-GRID")])
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.widths_cm)
+
+    def defect(self) -> str | None:
+        """Why the cells do not tile the grid exactly once, or None."""
+        if not self.widths_cm:
+            return "网格没有列宽"
+        if sorted(self.cells, key=lambda c: (c.row, c.col)) != list(self.cells):
+            return "网格的单元格没有按行、列排序"
+        owner: dict[tuple[int, int], Cell] = {}
+        for cell in self.cells:
+            if cell.role not in ROLES:
+                return f"单元格 {cell.ref} 的角色“{cell.role}”未知"
+            if cell.rowspan < 1 or cell.colspan < 1:
+                return f"单元格 {cell.ref} 的跨度不是正数"
+            if cell.row + cell.rowspan > self.n_rows or cell.col + cell.colspan > self.n_cols:
+                return f"单元格 {cell.ref} 超出了 {self.n_rows} 行 × {self.n_cols} 列的网格"
+            if cell.row < self.head_rows and (cell.col, cell.colspan) != (0, self.n_cols):
+                return f"表上方的第 {cell.row + 1} 行应为一个占满整行的单元格"
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    other = owner.setdefault((r, c), cell)
+                    if other is not cell:
+                        return f"单元格 {cell.ref} 与 {other.ref} 重叠于 {column_letter(c)}{r + 1}"
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                if (r, c) not in owner:
+                    return f"网格在 {column_letter(c)}{r + 1} 处有空洞：没有单元格覆盖它"
+        return None
+
+    def rows(self) -> list[list[Cell]]:
+        """Anchors per row (row-major), including rows that hold no anchor."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        return out
+
+    def covering(self) -> dict[tuple[int, int], Cell]:
+        """The anchor covering each position that is not itself an anchor's top-left."""
+        covered: dict[tuple[int, int], Cell] = {}
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    if (r, c) != (cell.row, cell.col):
+                        covered[(r, c)] = cell
+        return covered

@@ -1,0 +1,452 @@
+"""The 项目支出绩效目标申报表: its walk of a declaration, its layout, its registration.
+
+The walk reads a declaration file (composed by formgen.reader) into the typed
+model; the layout is the one place the 申报表's cells and merges are decided
+(FORM.md: eight columns A–H, the title and year line above the table).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from .. import kinds
+from ..errors import DeclarationError
+from ..grid import AMOUNT, CENTER, LABEL, TEXT, TITLE, YEAR, Cell, Grid
+from ..model import Block, Declaration, Funds, Group, Line, Side
+from ..reader import Document, Reader
+from ..template import Template, default_template
+from ..vocabulary import (
+    BLOCK_KEYS,
+    FUND_KEYS,
+    FUND_SIDES,
+    GOAL_KEYS,
+    LINE_KEYS,
+    TOP_KEYS,
+    TOP_REQUIRED,
+    UNIT_KEYS,
+)
+
+N_COLUMNS = 8
+HEAD_ROWS = 2  # the title and the year line, printed above the table
+
+
+# -- the walk ---------------------------------------------------------------------
+
+
+class Walk(Reader):
+    """Walks a declaration's nodes once into a Declaration, collecting every problem."""
+
+    def __init__(self, source: str, text: str, label_ids: frozenset[str]):
+        super().__init__(source, text)
+        self.label_ids = label_ids
+        self.extras: dict[str, dict[str, object]] = {}
+
+    def read_extras(self, level: str, entries: dict, field: str) -> None:
+        """Hand the keys other kinds read at this level to them (see kinds.FormKind)."""
+        for kind in kinds.all_kinds():
+            mine = {k: v for k, v in entries.items() if k in kind.extra_keys.get(level, ())}
+            if mine and kind.read_extra is not None:
+                value = kind.read_extra(self, level, mine, field)
+                self.extras.setdefault(kind.key, {})[field or level] = value
+
+    def declaration(self, doc: Document) -> Declaration:
+        root = self.start(doc.root, doc.unit_root, UNIT_KEYS)
+        top = self.mapping(root, "", TOP_KEYS + kinds.extra_keys("top"), TOP_REQUIRED)
+        if top is None:
+            raise DeclarationError(self.problems)
+        self.read_extras("top", top, "")
+
+        def node(key):
+            return top.get(key, (None, None))[1]
+
+        year = self.year(node("年度"), "年度") if "年度" in top else None
+        name = self.required_text(top, "项目名称", "项目名称")
+        unit = self.required_text(top, "实施单位", "实施单位")
+        department = self.text(node("主管部门"), "主管部门") or None
+        attribute = self.text(node("项目属性"), "项目属性") or ""
+        period = self.text(node("项目期"), "项目期") or ""
+        funds_mid, funds_annual = self.funds(node("项目资金"))
+        span, goal_mid, goal_annual = self.goals(node("总体目标"))
+        indicators = self.indicators(node("绩效指标"))
+        labels = self.labels(node("标签"))
+        if self.problems:
+            raise DeclarationError(self.problems)
+        return Declaration(
+            source=self.source,
+            year=year,
+            name=name,
+            unit=unit,
+            department=department,
+            attribute=attribute,
+            period=period,
+            funds_mid=funds_mid,
+            funds_annual=funds_annual,
+            span=span,
+            goal_mid=goal_mid,
+            goal_annual=goal_annual,
+            indicators=indicators,
+            labels=labels,
+            extras=self.extras,
+            positions=self.positions,
+            key_positions=self.key_positions,
+            unit_source=self.unit_source,
+            from_unit=frozenset(self.from_unit),
+        )
+
+    def funds(self, node: Node | None) -> tuple[Funds, Funds]:
+        if node is None:
+            return Funds(), Funds()
+        sides = self.mapping(node, "项目资金", FUND_SIDES) or {}
+        result = []
+        for side in FUND_SIDES:
+            field = f"项目资金.{side}"
+            entries = {}
+            if side in sides and not self._is_null(sides[side][1]):
+                entries = (
+                    self.mapping(sides[side][1], field, FUND_KEYS + kinds.extra_keys("funds_side"))
+                    or {}
+                )
+                self.read_extras("funds_side", entries, field)
+            result.append(
+                Funds(
+                    *(
+                        self.amount(entries[k][1], f"{field}.{k}") if k in entries else None
+                        for k in FUND_KEYS
+                    )
+                )
+            )
+        return result[0], result[1]
+
+    def goals(self, node: Node | None) -> tuple[tuple[int, int], tuple[str, ...], tuple[str, ...]]:
+        span: tuple[int, int] = (0, 0)
+        if node is None:
+            return span, (), ()
+        entries = self.mapping(
+            node, "总体目标", GOAL_KEYS + kinds.extra_keys("goals"), ("中期年度",)
+        )
+        if entries is None:
+            return span, (), ()
+        self.read_extras("goals", entries, "总体目标")
+        if "中期年度" in entries:
+            span = self.span(entries["中期年度"][1], "总体目标.中期年度")
+        return (
+            span,
+            *(
+                self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
+                for k in ("中期目标", "年度目标")
+            ),
+        )
+
+    def goal_items(self, node: Node, field: str) -> tuple[str, ...]:
+        """A goal: one text (its lines are items) or a list of items, one per line."""
+        if isinstance(node, SequenceNode):
+            if not self._check_node(node, field):
+                return ()
+            items = (self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value))
+            return tuple(i for i in items if i is not None)
+        value = self.text(node, field)
+        return tuple(value.split("\n")) if value else ()
+
+    def indicators(self, node: Node | None) -> tuple[Group, ...]:
+        if node is None:
+            return ()
+        groups = []
+        level1 = self.mapping(node, "绩效指标")
+        for name1, (key1, value1) in (level1 or {}).items():
+            field1 = f"绩效指标.{name1}"
+            if not name1.strip():
+                self.error(
+                    key1,
+                    "E-NAME-EMPTY",
+                    "一级指标名称为空",
+                    "写出一级指标的名称，如“产出指标”",
+                    field1,
+                )
+            blocks = []
+            level2 = self.mapping(value1, field1)
+            for name2, (key2, value2) in (level2 or {}).items():
+                block = self.block(name2, key2, value2, f"{field1}.{name2}")
+                if block is not None:
+                    blocks.append(block)
+            if level2 == {}:
+                self.error(
+                    key1,
+                    "E-INDICATOR-EMPTY",
+                    f"一级指标“{name1}”下没有二级指标",
+                    "在它下面写出二级指标（如“数量指标:”）及各行三级指标",
+                    field1,
+                )
+            groups.append(Group(name1, tuple(blocks), field1))
+        if level1 is not None and not groups:
+            self.error(
+                node,
+                "E-INDICATOR-EMPTY",
+                "绩效指标是空的",
+                "至少写一个一级指标及其二级、三级指标",
+                "绩效指标",
+            )
+        return tuple(groups)
+
+    def block(self, name: str, key: Node, node: Node, field: str) -> Block | None:
+        block_path = field
+        annual_name = name
+        lines_node: Node | None = node
+        if isinstance(node, MappingNode):
+            entries = self.mapping(node, field, BLOCK_KEYS, ("指标",)) or {}
+            if "年度二级指标" in entries:
+                annual_name = self.text(entries["年度二级指标"][1], f"{field}.年度二级指标") or ""
+            lines_node = entries.get("指标", (None, None))[1]
+            field += ".指标"
+        if lines_node is None or self._is_null(lines_node):
+            self.error(
+                key,
+                "E-INDICATOR-EMPTY",
+                f"二级指标“{name}”下没有任何指标行",
+                "在它下面写出“- 三级指标: ……”及中期、年度指标值",
+                field,
+            )
+            return None
+        if not isinstance(lines_node, SequenceNode):
+            self.error(
+                lines_node,
+                "E-NOT-LIST",
+                f"二级指标“{name}”下应为指标行的列表",
+                "每一行以“- 三级指标: ……”开头",
+                field,
+            )
+            return None
+        if not self._check_node(lines_node, field):
+            return None
+        lines = []
+        ended = {"中期": None, "年度": None}  # where a side's lines stopped
+        for i, line_node in enumerate(lines_node.value):
+            line = self.line(line_node, f"{field}[{i}]")
+            if line is None:
+                continue
+            for side, present in (
+                ("中期", line.mid is not None),
+                ("年度", line.annual is not None),
+            ):
+                if not present and ended[side] is None:
+                    ended[side] = i
+                elif present and ended[side] is not None:
+                    self.error(
+                        line_node,
+                        "E-LINE-ORDER",
+                        f"{side}一侧的指标行不连续：第 {ended[side] + 1} 行没有{side}指标，"
+                        f"这一行却有",
+                        f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
+                        f"{field}[{i}]",
+                    )
+            lines.append(line)
+        if not lines_node.value:
+            self.error(
+                lines_node,
+                "E-INDICATOR-EMPTY",
+                f"二级指标“{name}”下没有任何指标行",
+                "在它下面写出“- 三级指标: ……”及中期、年度指标值",
+                field,
+            )
+        return Block(name, annual_name, tuple(lines), block_path)
+
+    def line(self, node: Node, field: str) -> Line | None:
+        entries = self.mapping(node, field, LINE_KEYS + kinds.extra_keys("line"))
+        if entries is None:
+            return None
+        self.read_extras("line", entries, field)
+        values = {
+            k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items() if k in LINE_KEYS
+        }
+        if "三级指标" in entries and "中期三级指标" in entries and "年度三级指标" in entries:
+            self.error(
+                entries["三级指标"][0],
+                "E-LINE-NAMES",
+                "“三级指标”与“中期三级指标”“年度三级指标”同时出现，前者不会被使用",
+                "两侧名称不同时只写“中期三级指标”和“年度三级指标”",
+                f"{field}.三级指标",
+            )
+        sides = []
+        for side in ("中期", "年度"):
+            if f"{side}三级指标" not in entries and f"{side}指标值" not in entries:
+                sides.append(None)
+                continue
+            name = values.get(f"{side}三级指标", values.get("三级指标")) or ""
+            sides.append(Side(name, values.get(f"{side}指标值") or ""))
+        if sides == [None, None]:
+            self.error(
+                node,
+                "E-LINE-EMPTY",
+                "这一行既没有中期指标值，也没有年度指标值",
+                "写上“中期指标值: ……”和/或“年度指标值: ……”（没有值可留空，但要写出键）",
+                field,
+            )
+            return None
+        return Line(*sides, path=field)
+
+    def labels(self, node: Node | None) -> dict[str, str]:
+        if node is None:
+            return {}
+        allowed = tuple(sorted(self.label_ids))
+        labels = {}
+        for key, (_, value) in (self.mapping(node, "标签", allowed) or {}).items():
+            text = self.text(value, f"标签.{key}")
+            if text:
+                labels[key] = text
+            else:
+                self.error(
+                    value,
+                    "E-LABEL-EMPTY",
+                    f"标签“{key}”的新写法是空的",
+                    "写出表中要显示的文字，或删除这一行",
+                    f"标签.{key}",
+                )
+        return labels
+
+
+def read(doc: Document, template: Template | None = None) -> Declaration:
+    """A composed declaration file → Declaration; label ids come from the template used."""
+    label_ids = frozenset((template or default_template()).labels)
+    return Walk(doc.source, doc.text, label_ids).declaration(doc)
+
+
+# -- the layout ---------------------------------------------------------------------
+
+
+def _amount(row: int, col: int, value: Decimal | None) -> Cell:
+    if value is None:
+        return Cell(row, col, "", AMOUNT, colspan=2)
+    return Cell(row, col, format(value, "f"), AMOUNT, colspan=2, number=value)
+
+
+def layout(decl: Declaration, template: Template | None = None) -> Grid:
+    """FORM.md's grid: eight columns A–H, the title and year line above the table."""
+    t = template or default_template()
+    ov = decl.labels
+
+    def label(label_id: str, **variables) -> str:
+        return t.label(label_id, ov, **variables)
+
+    cells: list[Cell] = [
+        Cell(0, 0, label("标题"), TITLE, colspan=N_COLUMNS),
+        Cell(1, 0, label("年度行", 年度=decl.year), YEAR, colspan=N_COLUMNS),
+        Cell(2, 0, label("项目名称"), LABEL, colspan=2),
+        Cell(2, 2, decl.name, TEXT, colspan=6, field="项目名称"),
+    ]
+    if decl.department is not None:
+        cells += [
+            Cell(3, 0, label("主管部门"), LABEL, colspan=2),
+            Cell(3, 2, decl.department, TEXT, colspan=3, field="主管部门"),
+            Cell(3, 5, label("实施单位"), LABEL),
+            Cell(3, 6, decl.unit, TEXT, colspan=2, field="实施单位"),
+        ]
+    else:
+        cells += [
+            Cell(3, 0, label("实施单位"), LABEL, colspan=2),
+            Cell(3, 2, decl.unit, TEXT, colspan=6, field="实施单位"),
+        ]
+    cells += [
+        Cell(4, 0, label("项目属性"), LABEL, colspan=2),
+        Cell(4, 2, decl.attribute, CENTER, colspan=3, field="项目属性"),
+        Cell(4, 5, label("项目期"), LABEL),
+        Cell(4, 6, decl.period, CENTER, colspan=2, field="项目期"),
+    ]
+    fund_rows = (
+        ("中期资金总额", "年度资金总额", "total"),
+        ("财政拨款", "财政拨款", "fiscal"),
+        ("其他资金", "其他资金", "other"),
+    )
+    for i, (mid_label, annual_label, attr) in enumerate(fund_rows):
+        r = 5 + i
+        if i == 0:
+            cells.append(Cell(r, 0, label("项目资金"), LABEL, rowspan=3, colspan=2))
+        cells += [
+            Cell(r, 2, label(mid_label), LABEL),
+            _amount(r, 3, getattr(decl.funds_mid, attr)),
+            Cell(r, 5, label(annual_label), LABEL),
+            _amount(r, 6, getattr(decl.funds_annual, attr)),
+        ]
+    first, last = decl.span
+    cells += [
+        Cell(8, 0, label("总体目标"), LABEL, rowspan=2, colspan=2),
+        Cell(8, 2, label("中期目标", 起=first, 止=last), LABEL, colspan=3),
+        Cell(8, 5, label("年度目标"), LABEL, colspan=3),
+        Cell(9, 2, "\n".join(decl.goal_mid), TEXT, colspan=3, field="总体目标.中期目标"),
+        Cell(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3, field="总体目标.年度目标"),
+    ]
+    header_row = 10
+    indicator_cells, n_lines = _indicator_cells(decl, header_row + 1)
+    cells.append(Cell(header_row, 0, label("绩效指标"), LABEL, rowspan=1 + n_lines))
+    for col, label_id in enumerate(
+        ("一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"), start=1
+    ):
+        cells.append(Cell(header_row, col, label(label_id), LABEL))
+    cells += indicator_cells
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid(
+        tuple(cells),
+        header_row + 1 + n_lines,
+        t,
+        decl.name,
+        decl.year,
+        widths_cm=t.columns_cm,
+        page=t.page,
+        head_rows=HEAD_ROWS,
+        kind="申报表",
+    )
+
+
+def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:
+    """FORM.md 'The indicator section': B per 一级, C/F per block, D/E and G/H per line."""
+    cells: list[Cell] = []
+    row = top
+    for group in decl.indicators:
+        group_top = row
+        for block in group.blocks:
+            mid, annual = block.mid_lines, block.annual_lines
+            n = max(len(mid), len(annual))
+            if n == 0:
+                continue
+            cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
+            cells.append(Cell(row, 5, block.annual_name if annual else "", LABEL, rowspan=n))
+            paths = {
+                name: [ln.path for ln in block.lines if getattr(ln, attr) is not None]
+                for name, attr in (("中期", "mid"), ("年度", "annual"))
+            }
+            for i in range(n):
+                for col, side, name in ((3, mid, "中期"), (6, annual, "年度")):
+                    line = side[i] if i < len(side) else None
+                    path = paths[name][i] if line else ""
+                    cells.append(
+                        Cell(
+                            row + i,
+                            col,
+                            line.name if line else "",
+                            TEXT,
+                            field=f"{path}.{name}三级指标" if line else "",
+                        )
+                    )
+                    cells.append(
+                        Cell(
+                            row + i,
+                            col + 1,
+                            line.value if line else "",
+                            CENTER,
+                            field=f"{path}.{name}指标值" if line else "",
+                        )
+                    )
+            row += n
+        if row > group_top:
+            cells.append(Cell(group_top, 1, group.name, LABEL, rowspan=row - group_top))
+    return cells, row - top
+
+
+KIND = kinds.register(
+    kinds.FormKind(
+        key="申报表",
+        title="项目支出绩效目标申报表",
+        template="form.yaml",
+        layout=layout,
+    )
+)
