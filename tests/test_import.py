@@ -381,14 +381,27 @@ def test_unused_cells_are_reported_and_fail_the_command(tmp_path: Path):
     first = run("多.xlsx", "-o", "decl")
     assert first.returncode == 1
     assert "未用上的单元格：多.xlsx 申报表!J14：“备注：此表仅供参考”" in first.stdout
-    written = (tmp_path / "decl" / "多.yaml").read_text(encoding="utf-8")
-    assert written.startswith("# 由 formgen import 从“多.xlsx”导入")
-    assert list(yaml.safe_load(written))[:3] == ["年度", "项目名称", "实施单位"]
+    assert "未写入任何申报文件" in first.stderr and "--allow-unused" in first.stderr
+    assert not (tmp_path / "decl").exists()  # nothing written
+
+    dry = run("多.xlsx", "-o", "decl", "--dry-run")
+    assert dry.returncode == 1 and not (tmp_path / "decl").exists()
+    assert dry.stdout.startswith("# ===== decl/多.yaml =====\n# 由 formgen import 从“多.xlsx”导入")
 
     again = run("多.xlsx", "-o", "decl", "--allow-unused")
-    assert again.returncode == 1 and "文件已存在，未覆盖" in again.stderr
+    assert again.returncode == 0, again.stderr
+    written = (tmp_path / "decl" / "多.yaml").read_text(encoding="utf-8")
+    assert written == dry.stdout.split("\n", 1)[1].rstrip("\n") + "\n"
+    assert list(yaml.safe_load(written))[:3] == ["年度", "项目名称", "实施单位"]
+
+    rerun = run("多.xlsx", "-o", "decl", "--allow-unused")
+    assert rerun.returncode == 0 and "已存在且内容相同" in rerun.stdout
+    (tmp_path / "decl" / "多.yaml").write_text("# 改过\n" + written, encoding="utf-8")
+    changed = run("多.xlsx", "-o", "decl", "--allow-unused")
+    assert changed.returncode == 1 and "文件已存在且内容不同，未覆盖" in changed.stderr
     forced = run("多.xlsx", "-o", "decl", "--allow-unused", "--force")
     assert forced.returncode == 0, forced.stderr
+    assert (tmp_path / "decl" / "多.yaml").read_text(encoding="utf-8") == written
 
 
 def test_not_a_form(tmp_path: Path):

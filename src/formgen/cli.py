@@ -216,10 +216,12 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     "import",
     context_settings=CONTEXT,
     options_metavar="[选项]",
-    short_help="把已有的 Word/Excel 申报表导入为申报文件。",
-    help="读取已填好的《项目支出绩效目标申报表》（.xlsx 或 .docx，可指定文件夹），"
-    "每张表写成一份申报文件（.yaml）。按栏目名称查找内容，不依赖固定的格子位置；"
-    "没有用上的非空单元格会逐一列出，此时以状态 1 结束（加 --allow-unused 则为 0）。",
+    short_help="把已有的 Word/Excel/WPS 申报表导入为申报文件。",
+    help="读取已填好的《项目支出绩效目标申报表》（.xlsx .docx，以及经 LibreOffice 转换的 "
+    ".xls .doc .et .wps；可指定文件夹），每张表写成一份申报文件（.yaml）。按栏目名称查找内容，"
+    "不依赖固定的格子位置。一个文件只有一张表时，申报文件与它同名；一个工作簿有多张表时，"
+    "每张表以其项目名称命名。有没用上的非空单元格时，逐一列出、不写入任何文件、以状态 1 结束；"
+    "核对后加 --allow-unused 重新运行即写入。",
 )
 @click.argument(
     "paths",
@@ -236,19 +238,43 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     show_default=True,
     help="写入申报文件的文件夹。",
 )
-@click.option("--force", is_flag=True, help="覆盖已存在的同名申报文件。")
-@click.option("--allow-unused", is_flag=True, help="有未用上的单元格时也以状态 0 结束。")
-def import_command(paths: tuple[Path, ...], output: Path, force: bool, allow_unused: bool) -> None:
-    from .importer import import_paths
+@click.option("--force", is_flag=True, help="覆盖已存在且内容不同的同名申报文件。")
+@click.option(
+    "--allow-unused",
+    is_flag=True,
+    help="核对过未用上的单元格后使用：照样写入申报文件，以状态 0 结束。",
+)
+@click.option("--dry-run", is_flag=True, help="只显示将写入的申报内容（YAML），不写任何文件。")
+def import_command(
+    paths: tuple[Path, ...], output: Path, force: bool, allow_unused: bool, dry_run: bool
+) -> None:
+    from .import_batch import import_paths
 
-    report = import_paths(paths, output, force=force)
+    report = import_paths(paths, output, force=force, allow_unused=allow_unused, dry_run=dry_run)
+    for target, text in report.yaml:
+        click.echo(f"# ===== {target} =====\n{text}")
+    out = dry_run  # with --dry-run stdout carries only the YAML
     for line in report.lines:
-        click.echo(line)
+        click.echo(line, err=out)
     for line in report.errors:
         click.echo(line, err=True)
-    click.echo(
-        f"完成：导入 {report.written} 份申报，失败 {report.failed} 份，未用上的单元格 {report.unused} 个。"
+    done = (
+        f"完成（--dry-run，未写入文件）：{len(report.yaml)} 份申报"
+        if dry_run
+        else f"完成：写入 {report.written} 份申报"
+        + (f"（另有 {report.unchanged} 份已存在且内容相同）" if report.unchanged else "")
     )
+    summary = (
+        f"{done}，失败 {report.failed} 个，未用上的单元格 {report.unused} 个，"
+        f"忽略的文件 {report.ignored} 个。"
+    )
+    click.echo(summary, err=out)
+    if report.held_back:
+        click.echo(
+            "未写入任何申报文件：上面列出的单元格没有用上。请逐一核对（多为表外的签名、日期、备注）；"
+            "确认无误后加 --allow-unused 重新运行，即写入申报文件。",
+            err=True,
+        )
     if report.failed or (report.unused and not allow_unused):
         sys.exit(1)
 

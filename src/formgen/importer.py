@@ -52,6 +52,23 @@ class Imported:
     data: dict  # the declaration, keys in the usual order
     unused: list[RawCell] = field(default_factory=list)
     source: str = ""
+    sheet: str = ""  # the sheet or table it came from ("Sheet1", "表格1")
+    notes: list[str] = field(default_factory=list)  # what import had to decide, for the report
+    cells: list[RawCell] = field(default_factory=list)  # every non-empty source cell
+    amount_ids: set[int] = field(default_factory=set)  # cells read as amounts
+    line_ids: set[int] = field(default_factory=set)  # cells read as 三级指标 or 指标值
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("项目名称", ""))
+
+
+# Lines below a table that are not part of it: signatures, contacts, dates, notes.
+FOOTER = re.compile(
+    r"^[(（]?(填报人|填表人|联系人|联系电话|联系方式|电话|手机|单位[(（]?盖章|盖章|填报日期|填表日期"
+    r"|日期[:：]|填表说明|填报说明|说明[:：]|注[:：\d一二三]|备注|审核人|审核|负责人|单位负责人"
+    r"|财务负责人|制表人|经办人|签字|签章)"
+)
 
 
 class _Finder:
@@ -97,19 +114,45 @@ class _Finder:
         return None
 
     def below(self, label: RawCell, stop_row: int) -> RawCell | None:
+        """The next non-empty cell below, the one overlapping the label's columns most
+        (rows of a Word table need not share their column edges)."""
         row = label.row + label.rowspan
         while row < stop_row:
-            cell = self.grid.at(row, label.col)
+            cell = _widest_overlap(self.grid, row, label.col, label.colspan)
             if cell is not None and cell.text.strip():
                 return None if self.is_label(cell) else cell
             row = (cell.row + cell.rowspan) if cell is not None else row + 1
         return None
 
 
+def _overlap(cell: RawCell, col: int, colspan: int) -> int:
+    return max(0, min(cell.col + cell.colspan, col + colspan) - max(cell.col, col))
+
+
+def _row_cells(grid: RawGrid, row: int) -> list[RawCell]:
+    """The distinct cells covering a row (anchored there or merged from above), left to right."""
+    seen: dict[int, RawCell] = {}
+    for col in range(grid.n_cols):
+        cell = grid.at(row, col)
+        if cell is not None:
+            seen.setdefault(id(cell), cell)
+    return list(seen.values())
+
+
+def _widest_overlap(grid: RawGrid, row: int, col: int, colspan: int) -> RawCell | None:
+    best = max(
+        ((c, _overlap(c, col, colspan)) for c in _row_cells(grid, row)),
+        key=lambda pair: pair[1],
+        default=(None, 0),
+    )
+    return best[0] if best[1] > 0 else None
+
+
 def import_grid(grid: RawGrid) -> Imported:
     f = _Finder(grid)
     data: dict = {}
     labels: dict[str, str] = {}
+    amount_ids: set[int] = set()
 
     def reworded(label_id: str, cell: RawCell | None) -> None:
         if cell is not None and fold(cell.text) != fold(default_template().labels[label_id]):
@@ -155,18 +198,30 @@ def import_grid(grid: RawGrid) -> Imported:
         if data.get(key) == "":
             del data[key]  # an empty cell is the same as a key left out
 
-    funds = _funds(f, top, reworded)
+    funds = _funds(f, top, reworded, amount_ids)
     if funds:
         data["项目资金"] = funds
     data["总体目标"] = _goals(f, top, header.row, reworded)
-    data["绩效指标"] = _indicators(f, header)
+    section = _indicators(f, header)
+    data["绩效指标"] = section.indicators
     if labels:
         data["标签"] = labels
-    unused = [c for c in list(grid.above) + grid.cells if c.text.strip() and id(c) not in f.used]
-    return Imported(_ordered(data), unused, grid.source)
+    everything = list(grid.above) + grid.cells + list(grid.below)
+    cells = [c for c in everything if c.text.strip()]
+    unused = [c for c in cells if id(c) not in f.used]
+    return Imported(
+        _ordered(data),
+        unused,
+        grid.source,
+        grid.name,
+        section.notes,
+        cells,
+        amount_ids,
+        section.line_ids,
+    )
 
 
-def _funds(f: _Finder, top: range, reworded) -> dict:
+def _funds(f: _Finder, top: range, reworded, amount_ids: set[int]) -> dict:
     funds: dict = {}
     f.use(f.find("项目资金", top))
     reworded("项目资金", f.find("项目资金", top))
@@ -175,7 +230,7 @@ def _funds(f: _Finder, top: range, reworded) -> dict:
         if total is None:
             continue
         reworded(label_id, total)
-        amounts = {"资金总额": parse_amount(f.use(f.right_of(total)))}
+        amounts = {"资金总额": _amount(f, f.right_of(total), amount_ids)}
         # 财政拨款 and 其他资金 below the total, in the same column
         for key, label_id2 in (("财政拨款", "财政拨款"), ("其他资金", "其他资金")):
             label = next(
@@ -183,7 +238,7 @@ def _funds(f: _Finder, top: range, reworded) -> dict:
                     c
                     for c in f.grid.cells
                     if fold(c.text) in f.spellings[label_id2]
-                    and c.col == total.col
+                    and _overlap(c, total.col, total.colspan) > 0
                     and c.row > total.row
                     and c.row in top
                 ),
@@ -192,11 +247,20 @@ def _funds(f: _Finder, top: range, reworded) -> dict:
             if label is not None:
                 f.use(label)
                 reworded(label_id2, label)
-                amounts[key] = parse_amount(f.use(f.right_of(label)))
+                amounts[key] = _amount(f, f.right_of(label), amount_ids)
         given = {k: v for k, v in amounts.items() if v is not None}
         if given:
             funds[side] = given
     return funds
+
+
+def _amount(f: _Finder, cell: RawCell | None, amount_ids: set[int]) -> Decimal | None:
+    """An amount cell's value; a cell that is not an amount stays unused (and is reported)."""
+    value = parse_amount(cell)
+    if value is not None:
+        f.use(cell)
+        amount_ids.add(id(cell))
+    return value
 
 
 def _goals(f: _Finder, top: range, stop: int, reworded) -> dict:
@@ -226,92 +290,195 @@ def _items(cell: RawCell | None):
     return items if len(items) > 1 else items[0]
 
 
-def _indicators(f: _Finder, header: RawCell) -> dict:
-    """Columns from the header row; groups and blocks from merged or repeated cells."""
+HEADS = ("一级指标", "二级指标", "三级指标", "指标值")
+SLOTS = ("一级", "中期二级", "中期三级", "中期值", "年度二级", "年度三级", "年度值")
+LINE_SLOTS = ("中期三级", "中期值", "年度三级", "年度值")
+
+
+@dataclass
+class _Section:
+    indicators: dict
+    notes: list[str]
+    line_ids: set[int]
+
+
+@dataclass
+class _Chunk:
+    """Consecutive rows of one (一级, 二级) block as the form shows them."""
+
+    group: RawCell | None
+    mid: RawCell | None  # the 二级 cells that named it (None where a side left it empty)
+    annual: RawCell | None
+    lines: list[dict] = field(default_factory=list)
+    first_row: RawCell | None = None  # a cell of its first row, for messages
+
+
+def name_text(text: str) -> str:
+    """A 一级/二级 name as a YAML key: its lines joined (a name wrapped by hand in a narrow
+    column is still one name), outer spaces dropped."""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    joined = ""
+    for part in parts:
+        if joined and joined[-1].isascii() and part[0].isascii():
+            joined += " "
+        joined += part
+    return joined
+
+
+def _header_slots(f: _Finder, header: RawCell) -> dict[str, RawCell]:
     grid = f.grid
-    row = header.row
-    by_label: dict[str, list[int]] = {}
-    for col in range(grid.n_cols):
-        cell = grid.at(row, col)
-        if cell is not None and cell.row == row and cell.col == col:
-            by_label.setdefault(fold(cell.text), []).append(col)
-            if fold(cell.text) in ("一级指标", "二级指标", "三级指标", "指标值", "绩效指标"):
-                f.use(cell)
+    slots: dict[str, RawCell] = {}
+    seen: dict[str, int] = {}
+    for cell in _row_cells(grid, header.row):
+        folded = fold(cell.text)
+        if cell.row != header.row or folded not in HEADS:
+            continue
+        n = seen.get(folded, 0)
+        seen[folded] = n + 1
+        if folded == "一级指标":
+            key = "一级" if n == 0 else None
+        else:
+            side = ("中期", "年度")[n] if n < 2 else None
+            key = side and side + {"二级指标": "二级", "三级指标": "三级", "指标值": "值"}[folded]
+        if key:
+            slots[key] = f.use(cell)
     f.use(next((c for c in grid.cells if fold(c.text) == "绩效指标"), None))
-    try:
-        c1 = by_label["一级指标"][0]
-        (c2m, c2a), (c3m, c3a), (c4m, c4a) = (
-            by_label[k][:2] for k in ("二级指标", "三级指标", "指标值")
-        )
-    except (KeyError, ValueError):
+    if set(slots) != set(SLOTS):
         raise ImportError_(
             "绩效指标的表头不完整：需要一级指标，以及中期、年度两侧的二级指标、三级指标、指标值"
-        ) from None
-
-    def text(r: int, c: int) -> tuple[str, RawCell | None]:
-        cell = grid.at(r, c)
-        return (cell.text if cell is not None else ""), cell
-
-    indicators: dict = {}
-    current_group = current_block = None
-
-    def close_block():
-        if current_block is None:
-            return
-        name_mid, name_annual, rows = current_block
-        mid = [(text(r, c3m)[0], text(r, c4m)[0]) for r in rows]
-        annual = [(text(r, c3a)[0], text(r, c4a)[0]) for r in rows]
-        mid = _trim(mid) if name_mid or any(a or b for a, b in mid) else []
-        annual = _trim(annual) if name_annual or any(a or b for a, b in annual) else []
-        lines = [
-            line_entry(mid[i] if i < len(mid) else None, annual[i] if i < len(annual) else None)
-            for i in range(max(len(mid), len(annual)))
-        ]
-        name = name_mid or name_annual
-        group = indicators.setdefault(current_group, {})
-        if name_mid and name_annual and name_annual != name_mid:
-            group[name] = {"年度二级指标": name_annual, "指标": lines}
-        else:
-            group[name] = lines
-
-    previous = (None, None, None)  # (一级 cell, 二级 mid cell, 二级 annual cell) of the row before
-    for r in range(row + 1, grid.n_rows):
-        cells = [grid.at(r, c) for c in (c1, c2m, c3m, c4m, c2a, c3a, c4a)]
-        if all(c is None or (not c.text.strip() and c.row == r) for c in cells):
-            continue  # an empty row that belongs to nothing
-        for c in cells:
-            f.use(c)
-        g_text, g_cell = text(r, c1)
-        m_text, m_cell = text(r, c2m)
-        a_text, a_cell = text(r, c2a)
-        new_group = (
-            g_cell is not previous[0]
-            and (g_cell is None or g_cell.row == r)
-            and (g_text != current_group or current_group is None)
         )
-        if new_group:
-            close_block()
-            current_group, current_block = g_text, None
-        same_block = (
-            current_block is not None
-            and not new_group
-            and (
-                (m_cell is previous[1] and a_cell is previous[2])  # merged down
-                or (
-                    m_text == current_block[0]
-                    and a_text == current_block[1]
-                    and not (m_cell is not None and m_cell.row == r and m_cell.rowspan > 1)
-                )
+    return slots
+
+
+def _slot_cells(grid: RawGrid, row: int, slots: dict[str, RawCell]) -> dict[str, RawCell] | None:
+    """The row's cells by indicator column, placed by horizontal overlap with the header;
+    None when the row is not an indicator line (no 三级指标 or 指标值 written, a cell across
+    several columns, two cells under one header, a footer). Text beside the columns (a remark)
+    does not end the table; it stays unused and is reported."""
+    placed: dict[str, tuple[RawCell, int]] = {}
+    for cell in _row_cells(grid, row):
+        overlaps = {k: _overlap(cell, h.col, h.colspan) for k, h in slots.items()}
+        best = max(overlaps, key=lambda k: overlaps[k])
+        text = cell.text.strip()
+        if cell.row == row and text and overlaps[best]:
+            if FOOTER.match(re.sub(r"\s", "", unicodedata.normalize("NFKC", text))):
+                return None
+            wide = sum(1 for k, h in slots.items() if overlaps[k] * 2 >= h.colspan)
+            if wide > 1:
+                return None
+        if overlaps[best] == 0:
+            continue
+        if best in placed:
+            if placed[best][0].text.strip() and text:
+                return None
+            if overlaps[best] <= placed[best][1] and not text:
+                continue
+        placed[best] = (cell, overlaps[best])
+    cells = {k: c for k, (c, _) in placed.items()}
+    if not any(k in cells and cells[k].row == row and cells[k].text.strip() for k in LINE_SLOTS):
+        return None
+    return cells
+
+
+def _starts(cell: RawCell | None, row: int, current: str | None) -> bool:
+    """Whether a 一级/二级 cell starts a new group or block here: a name written here that is
+    not the one above repeated, or a merged cell beginning here. An empty unmerged cell (the
+    name written once, above) or a cell merged from above continues."""
+    if cell is None or cell.row != row:
+        return False
+    if cell.rowspan > 1:
+        return True
+    text = name_text(cell.text)
+    return bool(text) and text != current
+
+
+def _indicators(f: _Finder, header: RawCell) -> _Section:
+    """Groups and blocks from merged, repeated or written-once (sparse) name cells; the table
+    ends at the first row that is not an indicator line."""
+    grid = f.grid
+    slots = _header_slots(f, header)
+    chunks: list[_Chunk] = []
+    line_ids: set[int] = set()
+    seen_line = False
+    for r in range(header.row + 1, grid.n_rows):
+        row_cells = _row_cells(grid, r)
+        blank = not any(c.text.strip() for c in row_cells if c.row == r)
+        if blank:
+            if seen_line and not any(c.row < r for c in row_cells):
+                break  # an empty row across the table: what follows is not the table
+            continue
+        cells = _slot_cells(grid, r, slots)
+        if cells is None:
+            break
+        seen_line = True
+        g = cells.get("一级")
+        m, a = cells.get("中期二级"), cells.get("年度二级")
+        current = chunks[-1] if chunks else None
+        new_group = current is None or _starts(
+            g, r, name_text(current.group.text) if current.group else None
+        )
+        new_block = (
+            new_group
+            or _starts(m, r, name_text(current.mid.text) if current.mid else None)
+            or _starts(a, r, name_text(current.annual.text) if current.annual else None)
+        )
+        if new_block:
+            group = g if new_group else current.group
+            chunks.append(_Chunk(group, m, a, first_row=next(iter(cells.values()))))
+        for c in (g, m, a):
+            f.use(c)
+        sides = []
+        for side in ("中期", "年度"):
+            name, value = cells.get(side + "三级"), cells.get(side + "值")
+            texts = [c.text if c is not None and c.row == r else "" for c in (name, value)]
+            for c in (name, value):
+                if c is not None and c.row == r and c.text.strip():
+                    f.use(c)
+                    line_ids.add(id(c))
+            sides.append(tuple(texts) if any(t.strip() for t in texts) else None)
+        chunks[-1].lines.append(line_entry(*sides))
+    return _assemble(chunks, line_ids)
+
+
+def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
+    """Chunks → the 绩效指标 mapping. A name that comes back later in the table joins its
+    first block (a mapping cannot hold it twice); the report says so."""
+    indicators: dict = {}
+    notes: list[str] = []
+    last_group = None
+    for chunk in chunks:
+        group_name = name_text(chunk.group.text) if chunk.group is not None else ""
+        if not group_name:
+            where = (chunk.group or chunk.first_row).where
+            raise ImportError_(f"{where} 起的指标行没有一级指标（一级指标一栏是空的）")
+        if group_name in indicators and group_name != last_group:
+            notes.append(
+                f"{chunk.group.where}：一级指标“{group_name}”在前面已出现，"
+                "其下各行已并入前面的同名一级指标"
             )
-        )  # repeated
-        if same_block:
-            current_block[2].append(r)
-        else:
-            close_block()
-            current_block = (m_text, a_text, [r])
-        previous = (g_cell, m_cell, a_cell)
-    close_block()
-    return indicators
+        last_group = group_name
+        group = indicators.setdefault(group_name, {})
+        mid = name_text(chunk.mid.text) if chunk.mid is not None else ""
+        annual = name_text(chunk.annual.text) if chunk.annual is not None else ""
+        has_mid = any(any(k.startswith("中期") for k in ln) for ln in chunk.lines)
+        has_annual = any(any(k.startswith("年度") for k in ln) for ln in chunk.lines)
+        key = (mid if has_mid else "") or (annual if has_annual else "") or mid or annual
+        if not key:
+            where = chunk.first_row.where
+            raise ImportError_(f"{where} 起的指标行没有二级指标（二级指标一栏是空的）")
+        other = annual if has_annual and annual and annual != key else None
+        if key in group:
+            cell = chunk.mid if mid == key else chunk.annual
+            notes.append(
+                f"{cell.where}：二级指标“{key}”在一级指标“{group_name}”下已出现过，"
+                "其下各行已并入前面的同名二级指标"
+            )
+            entry = group[key]
+            lines = entry["指标"] if isinstance(entry, dict) else entry
+            lines.extend(chunk.lines)
+            continue
+        group[key] = {"年度二级指标": other, "指标": chunk.lines} if other else chunk.lines
+    return _Section(indicators, notes, line_ids)
 
 
 def line_entry(mid: tuple[str, str] | None, annual: tuple[str, str] | None) -> dict:
@@ -329,13 +496,6 @@ def line_entry(mid: tuple[str, str] | None, annual: tuple[str, str] | None) -> d
     if annual:
         line["年度指标值"] = annual[1]
     return line
-
-
-def _trim(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A side's lines without the empty rows past its last line."""
-    while lines and not lines[-1][0] and not lines[-1][1]:
-        lines = lines[:-1]
-    return lines
 
 
 ORDER = TOP_KEYS  # the loader's order, the form's order
@@ -375,77 +535,46 @@ def to_yaml(imported: Imported, source_name: str) -> str:
     return header + body
 
 
-def import_file(path: str | Path) -> list[Imported]:
-    """Every form found in the file (one per table or sheet that holds one)."""
+@dataclass
+class Book:
+    """What one file holds: its forms, and the sheets or tables that hold none (with why)."""
+
+    forms: list[Imported]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet or table, reason)
+
+
+def import_book(path: str | Path) -> Book:
+    """Every form in the file (one per sheet or table that holds one). A table that is not
+    a form passes the paragraphs above it on to the next table (a title above a small table
+    of contents still titles the form); paragraphs after a last table that is not a form are
+    reported with the last form."""
     from .readers import read_grids
 
-    found = []
-    errors = []
-    for grid in read_grids(path):
-        try:
-            found.append(import_grid(grid))
-        except ImportError_ as exc:
-            errors.append(str(exc))
-    if not found:
-        raise ImportError_(errors[0] if errors else "文件中没有表格")
-    return found
-
-
-@dataclass
-class ImportReport:
-    lines: list[str] = field(default_factory=list)  # what was written, and unused cells
-    errors: list[str] = field(default_factory=list)
-    written: int = 0
-    failed: int = 0
-    unused: int = 0
-    files: list[Path] = field(default_factory=list)
-
-
-def import_paths(paths, output: str | Path, force: bool = False) -> ImportReport:
-    """Import every .xlsx/.docx under `paths` into declarations in `output`."""
-    from .errors import DeclarationError
-    from .loader import loads
-    from .package import write_atomic
-    from .readers import ReadError
-
-    output = Path(output)
-    report = ImportReport()
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in (".xlsx", ".docx") and not p.name.startswith(("~$", "."))
-            )
-        else:
-            files.append(path)
-    for path in files:
-        try:
-            forms = import_file(path)
-        except (ImportError_, ReadError) as exc:
-            report.failed += 1
-            report.errors.append(f"{path}: 错误：{exc}")
+    book = Book([])
+    carried: list[RawCell] = []
+    grids = read_grids(path)
+    for i, grid in enumerate(grids):
+        if carried:
+            grid.above = carried + list(grid.above)
+            carried = []
+        if not any(c.text.strip() for c in grid.cells):
+            book.skipped.append((grid.name, "是空白的"))
+            carried = list(grid.above)
             continue
-        for i, form in enumerate(forms, start=1):
-            target = output / (f"{path.stem}.yaml" if len(forms) == 1 else f"{path.stem}-{i}.yaml")
-            if target.exists() and not force:
-                report.failed += 1
-                report.errors.append(
-                    f"{target}: 错误：文件已存在，未覆盖\n  提示：确认要覆盖时加 --force"
-                )
-                continue
-            text = to_yaml(form, path.name)
-            write_atomic(target, text.encode("utf-8"))
-            report.written += 1
-            report.files.append(target)
-            report.lines.append(f"已导入：{path} → {target}")
-            for cell in form.unused:
-                report.unused += 1
-                report.lines.append(f"未用上的单元格：{path} {cell.where}：“{cell.text}”")
-            try:
-                loads(text.encode("utf-8"), str(target))
-            except DeclarationError as exc:
-                for problem in exc.problems:
-                    report.errors.append(problem.format() + "（导入的内容不完整，请补全）")
-    return report
+        try:
+            book.forms.append(import_grid(grid))
+        except ImportError_ as exc:
+            book.skipped.append((grid.name, str(exc)))
+            carried = list(grid.above)
+            if i == len(grids) - 1 and grid.below and book.forms:
+                book.forms[-1].unused += grid.below
+                book.forms[-1].cells += grid.below
+    if not book.forms:
+        reasons = [why for _, why in book.skipped if why != "是空白的"]
+        raise ImportError_(reasons[0] if reasons else "文件中没有表格")
+    return book
+
+
+def import_file(path: str | Path) -> list[Imported]:
+    """Every form found in the file (one per table or sheet that holds one)."""
+    return import_book(path).forms

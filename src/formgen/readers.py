@@ -4,7 +4,9 @@ The other direction of the writers: a file is read into anchor cells with
 their spans, whatever its geometry, so that `importer` can find the form by its
 labels. Word tables are not grids: cells are placed by w:gridBefore,
 w:gridSpan (or, where a generator left it out, the cell's width against the
-table grid) and w:vMerge.
+table grid) and w:vMerge; where the rows do not fit the table's grid (a table
+drawn by hand, merged and split many times), by their horizontal extent: each
+cell spans the union of all rows' cut positions between its left and right edge.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class RawGrid:
     source: str
     cells: list[RawCell]  # anchors, row-major
     above: list[RawCell] = field(default_factory=list)  # paragraphs before the table (.docx)
+    below: list[RawCell] = field(default_factory=list)  # paragraphs after the last table
+    name: str = ""  # the sheet ("Sheet1") or table ("表格1") in its file
     _at: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -131,7 +135,7 @@ def read_xlsx(path: Path) -> list[RawGrid]:
                         number,
                     )
                 )
-        grids.append(RawGrid(f"{path}", cells))
+        grids.append(RawGrid(f"{path}", cells, name=ws.title))
     return grids
 
 
@@ -187,39 +191,111 @@ def read_docx(path: Path) -> list[RawGrid]:
         elif child.tag == f"{W}tbl":
             grids.append(_table(child, path, len(grids) + 1, above))
             above = []
+    if above:  # paragraphs after the last table: a footer, notes
+        below = [RawCell(10**6 + i, 0, c.text, f"表格后第 {i + 1} 段") for i, c in enumerate(above)]
+        if grids:
+            grids[-1].below = below
+        else:
+            grids.append(RawGrid(str(path), [], below=below, name="正文"))
     return grids
+
+
+@dataclass
+class _TcSpec:
+    tc: object
+    number: int  # 1-based position in its row, for messages
+    col: int  # grid placement
+    span: int
+    x0: int  # horizontal extent in twips
+    x1: int
+    merge: str | None  # None, "restart" or "continue"
+
+
+def _row_specs(tr, grid_widths: list[int]) -> tuple[list[_TcSpec], int]:
+    """A row's cells with both placements, and the grid columns the row claims."""
+    trpr = tr.find(f"{W}trPr")
+    before = _int(trpr.find(f"{W}gridBefore") if trpr is not None else None, "val")
+    after = _int(trpr.find(f"{W}gridAfter") if trpr is not None else None, "val")
+    w_before = trpr.find(f"{W}wBefore") if trpr is not None else None
+    col = before
+    x = _int(w_before, "w") if w_before is not None else sum(grid_widths[:before])
+    specs = []
+    for k, tc in enumerate(tr.findall(f"{W}tc"), start=1):
+        pr = tc.find(f"{W}tcPr")
+        span_el = pr.find(f"{W}gridSpan") if pr is not None else None
+        width_el = pr.find(f"{W}tcW") if pr is not None else None
+        width = _int(width_el, "w") if width_el is not None else 0
+        if width_el is not None and width_el.get(f"{W}type", "dxa") not in ("dxa", ""):
+            width = 0  # a percentage or auto width says nothing about where the cell is
+        if span_el is not None:
+            span = max(1, _int(span_el, "val", 1))
+        else:
+            span = _span_from_width(width, grid_widths, col) if width and grid_widths else 1
+        if not width:
+            width = sum(grid_widths[col : col + span]) or 1
+        vm = pr.find(f"{W}vMerge") if pr is not None else None
+        merge = None if vm is None else (vm.get(f"{W}val") or "continue")
+        specs.append(_TcSpec(tc, k, col, span, x, x + width, merge))
+        col += span
+        x += width
+    return specs, col + after
+
+
+def _fits_grid(rows: list[list[_TcSpec]], claimed: list[int], grid_widths: list[int]) -> bool:
+    """Whether every row fills the table grid and every cell's width agrees with its columns."""
+    if not grid_widths or any(n != len(grid_widths) for n in claimed):
+        return False
+    for specs in rows:
+        for s in specs:
+            span_width = sum(grid_widths[s.col : s.col + s.span])
+            if abs((s.x1 - s.x0) - span_width) > max(60, 0.1 * span_width):
+                return False
+    return True
+
+
+def _by_extent(rows: list[list[_TcSpec]]) -> None:
+    """Re-place cells on the union of all rows' cut positions (close edges are one edge)."""
+    edges = sorted({e for specs in rows for s in specs for e in (s.x0, s.x1)})
+    tolerance = max(40, (edges[-1] - edges[0]) // 100) if edges else 0
+    index: dict[int, int] = {}
+    column, last = -1, None
+    for edge in edges:
+        if last is None or edge - last > tolerance:
+            column += 1
+            last = edge
+        index[edge] = column
+    for specs in rows:
+        for s in specs:
+            s.col = index[s.x0]
+            s.span = max(1, index[s.x1] - s.col)
 
 
 def _table(tbl, path: Path, number: int, above: list[RawCell]) -> RawGrid:
     grid_widths = [_int(g, "w") for g in tbl.iter(f"{W}gridCol")]
+    rows, claimed = [], []
+    for tr in tbl.findall(f"{W}tr"):
+        specs, n = _row_specs(tr, grid_widths)
+        rows.append(specs)
+        claimed.append(n)
+    if not _fits_grid(rows, claimed, grid_widths):
+        _by_extent(rows)
     cells: list[RawCell] = []
     owner: dict[tuple[int, int], RawCell] = {}
-    for r, tr in enumerate(tbl.findall(f"{W}tr")):
-        trpr = tr.find(f"{W}trPr")
-        col = _int(trpr.find(f"{W}gridBefore") if trpr is not None else None, "val")
-        for k, tc in enumerate(tr.findall(f"{W}tc"), start=1):
-            pr = tc.find(f"{W}tcPr")
-            span_el = pr.find(f"{W}gridSpan") if pr is not None else None
-            if span_el is not None:
-                span = max(1, _int(span_el, "val", 1))
-            else:
-                width_el = pr.find(f"{W}tcW") if pr is not None else None
-                width = _int(width_el, "w")
-                span = _span_from_width(width, grid_widths, col) if width and grid_widths else 1
-            vm = pr.find(f"{W}vMerge") if pr is not None else None
-            merge = None if vm is None else (vm.get(f"{W}val") or "continue")
-            above_cell = owner.get((r - 1, col))
-            if merge == "continue" and above_cell is not None:
+    for r, specs in enumerate(rows):
+        for s in specs:
+            above_cell = owner.get((r - 1, s.col))
+            if s.merge == "continue" and above_cell is not None:
                 above_cell.rowspan = r - above_cell.row + 1
-                for c in range(col, col + span):
+                for c in range(s.col, s.col + s.span):
                     owner[(r, c)] = above_cell
             else:
-                cell = RawCell(r, col, _text(tc), f"表格{number} 第 {r + 1} 行第 {k} 格", 1, span)
+                cell = RawCell(
+                    r, s.col, _text(s.tc), f"表格{number} 第 {r + 1} 行第 {s.number} 格", 1, s.span
+                )
                 cells.append(cell)
-                for c in range(col, col + span):
-                    owner[(r, c)] = cell
-            col += span
-    return RawGrid(str(path), cells, above)
+                for c in range(s.col, s.col + s.span):
+                    owner.setdefault((r, c), cell)
+    return RawGrid(str(path), cells, above, name=f"表格{number}")
 
 
 def parse_amount(cell: RawCell | None) -> Decimal | None:
