@@ -45,12 +45,12 @@ class CheckResult:
 
 
 def laid_out_cells(decl) -> list:
-    """The cells of the declaration's form (where the layout lives may move; ask here only)."""
-    try:
-        from .layout import layout
-    except ImportError:  # pragma: no cover - after the form-kinds restructure
-        from .kinds import layout  # type: ignore[no-redef]
-    return list(layout(decl).cells)
+    """The cells of the declaration's 申报表, laid out by its form kind."""
+    from .kinds import DEFAULT_KIND, get
+    from .template import shipped_template
+
+    kind = get(DEFAULT_KIND)
+    return list(kind.layout(decl, shipped_template(kind.template)).cells)
 
 
 def check(imported, text: str, source: str) -> CheckResult:
