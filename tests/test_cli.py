@@ -121,20 +121,30 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: P
     assert read_xlsx(target)["G5:H5"] == "2022年度"
 
 
-def test_readme_example_is_a_valid_declaration():
-    """The commented example in the README loads, so the documentation cannot drift from the format."""
+def test_readme_example_builds_with_no_warning_and_every_text_in_the_form(tmp_path: Path):
+    """The complete example in the README, built as a user would: no warning, nothing lost."""
     import re
 
-    from formgen.kinds.shenbao import layout
-    from formgen.loader import loads
+    from formgen.build import build
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     (example,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "绩效指标" in b]
-    decl = loads(example.encode(), "README.md")
-    assert decl.department and decl.labels == {"项目期": "项目日期"}
-    assert [g.name for g in decl.indicators] == ["产出指标", "效益指标", "满意度指标"]
-    assert decl.indicators[2].blocks[0].annual_name == "服务对象满意度"
-    assert layout(decl).n_rows == 11 + 5  # header rows, then 5 indicator lines
+    (tmp_path / "declarations").mkdir()
+    (tmp_path / "declarations" / "示例.yaml").write_text(example, encoding="utf-8")
+    report = build([tmp_path / "declarations"], tmp_path / "output")
+    (result,) = report.results
+    assert result.ok and result.warnings == [], [
+        p.format() for p in result.problems + result.warnings
+    ]
+    grid = read_xlsx(tmp_path / "output" / "示例.xlsx")
+    cells = "\n".join(grid.values())
+    # every value written after "key: " in the example (comments removed) is in a cell
+    values = re.findall(r"^\s*(?:- )?[^\s:#]+: ([^\s#][^#\n]*?)\s*(?:#.*)?$", example, re.M)
+    assert len(values) > 25
+    for value in values:
+        if value not in ("项目日期", "2022—2024"):  # a label and the span: checked below
+            assert value in cells, value
+    assert grid["F5"] == "项目日期" and "中期目标（2022年—2024年）" in cells
 
 
 def test_readme_starts_with_the_two_commands_ci_runs():
@@ -145,3 +155,21 @@ def test_readme_starts_with_the_two_commands_ci_runs():
     commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)[:2]
     assert "formgen build" in commands[0]
     assert "pytest" in commands[1] and commands[1] in ci.splitlines()
+
+
+def test_readme_links_only_to_files_the_repository_has():
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    for doc in (root / "README.md", *(root / "docs").glob("*.md")):
+        text = doc.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#]+)\)", text):
+            if not target.startswith(("http://", "https://")):
+                assert (doc.parent / target).exists(), f"{doc.name} links {target}"
+        assert "FORM.md" not in text and "../shared" not in text.replace("`../shared/ooxml/`", "")
+
+
+def test_readme_gives_windows_commands_beside_linux_ones():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "py -m venv .venv" in readme and ".venv\\Scripts\\formgen build" in readme
+    assert "output/某单位/甲.docx" in readme  # where build writes

@@ -63,8 +63,8 @@ def test_unit_file_gives_shared_fields_and_own_values_win(unit_project: Path):
     decl = load(decls / "宿州发布运营经费.yaml")
     assert decl.unit == "自己的单位" and decl.labels == {"项目名称": "名称", "项目期": "项目日期"}
     report = build([unit_project / "declarations" / "某单位"], unit_project / "output")
-    assert [r.stem for r in report.built] == ["劳务派遣人员经费", "宿州发布运营经费"]
-    grid = read_xlsx(unit_project / "output" / "劳务派遣人员经费.xlsx")
+    assert [r.stem for r in report.built] == ["某单位/劳务派遣人员经费", "某单位/宿州发布运营经费"]
+    grid = read_xlsx(unit_project / "output" / "某单位" / "劳务派遣人员经费.xlsx")
     assert (
         grid["A4:B4"] == "主管部门及代码"
         and grid["G4:H4"] == "共享的实施单位"
@@ -129,7 +129,7 @@ def test_byte_identical_whatever_the_clock_time_zone_and_order(unit_project: Pat
     assert len(first) == 12 and first == second
     # building one form on its own gives the same bytes as building it among all
     build([unit_project / "declarations" / "某单位" / "宿州发布运营经费.yaml"], unit_project / "c")
-    assert (unit_project / "c" / "宿州发布运营经费.docx").read_bytes() == first[
+    assert (unit_project / "c" / "某单位" / "宿州发布运营经费.docx").read_bytes() == first[
         "某单位/宿州发布运营经费.docx"
     ]
 
@@ -184,14 +184,48 @@ def test_edited_unit_file_rebuilds_exactly_its_forms(unit_project: Path):
     assert read_xlsx(out / "某单位" / "宿州发布运营经费.xlsx")["G4:H4"] == "改名后的实施单位"
 
 
-def test_touched_or_deleted_output_is_rebuilt(project: Path):
+def test_deleted_output_is_rebuilt_and_an_edited_one_survives(project: Path):
     out = project / "output"
     build([project / "declarations"], out)
-    (out / "劳务派遣人员经费.docx").write_bytes(b"edited by hand")
+    edited = out / "劳务派遣人员经费.docx"
+    edited.write_bytes(b"edited by hand")
     (out / "宿州发布运营经费.xlsx").unlink()
     report = build([project / "declarations"], out)
-    assert [r.stem for r in report.built] == ["劳务派遣人员经费", "宿州发布运营经费"]
+    assert [r.stem for r in report.built] == ["宿州发布运营经费"]
     assert (out / "宿州发布运营经费.xlsx").exists()
+    (refused,) = report.failed
+    (problem,) = refused.problems
+    assert refused.stem == "劳务派遣人员经费" and problem.file == str(edited)
+    text = problem.format()
+    assert "被改动过" in text and "没有覆盖" in text and "--force" in text and "移到别处" in text
+    assert edited.read_bytes() == b"edited by hand"
+    # the declaration changes too: still not overwritten, the xlsx (not edited) is left alone too
+    path = project / "declarations" / "劳务派遣人员经费.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目期: 长期", "项目期: 一年"),
+        encoding="utf-8",
+    )
+    report = build([project / "declarations"], out)
+    assert [r.stem for r in report.failed] == ["劳务派遣人员经费"] and len(report.skipped) == 5
+    assert edited.read_bytes() == b"edited by hand"
+    assert read_xlsx(out / "劳务派遣人员经费.xlsx")["G5:H5"] == "长期"
+    # moved away: built again; or --force: overwritten
+    edited.rename(out / "我改过的.docx")
+    assert [r.stem for r in build([project / "declarations"], out).built] == ["劳务派遣人员经费"]
+    edited.write_bytes(b"edited again")
+    assert build([project / "declarations"], out).failed
+    report = build([project / "declarations"], out, force=True)
+    assert len(report.built) == 6 and edited.read_bytes().startswith(b"PK")
+
+
+def test_a_form_built_in_one_format_keeps_the_other_protected(project: Path):
+    out = project / "output"
+    source = project / "declarations" / "劳务派遣人员经费.yaml"
+    build([source], out)
+    (out / "劳务派遣人员经费.xlsx").write_bytes(b"edited by hand")
+    assert build([source], out, ("docx",)).built  # the docx alone may be rebuilt
+    report = build([source], out)
+    assert report.failed and (out / "劳务派遣人员经费.xlsx").read_bytes() == b"edited by hand"
 
 
 def test_template_or_settings_change_rebuilds(project: Path):

@@ -356,3 +356,39 @@ def test_bundled_declarations_have_no_errors_and_only_explained_warnings():
         lines = (root / finding["file"]).read_text(encoding="utf-8").splitlines()
         context = "\n".join(lines[max(0, finding["line"] - 4) : finding["line"]])
         assert finding["rule"] in context, f"unexplained warning: {finding}"
+
+
+# -- plausibility of amounts (issue 10) -----------------------------------------------------------
+
+
+def test_an_amount_of_yuan_typed_as_wan_yuan_is_questioned():
+    text = BASE.replace("资金总额: 300", "资金总额: 3000000").replace(
+        "财政拨款: 250", "财政拨款: 2999950"
+    )
+    assert fired(text, "W-AMOUNT-LARGE") == [(6, 11), (7, 11)]
+    decl = loads(text.encode(), "t.yaml")
+    (first, _) = [p for p in check_declaration(decl) if p.rule == "W-AMOUNT-LARGE"]
+    # 3000000 万元 = 30 000 000 000 元; in 万元 the yuan amount would be 300
+    assert "30,000,000,000 元" in first.message and "应写作 300" in first.hint
+    near_miss = BASE.replace("资金总额: 300", "资金总额: 99999.99").replace(
+        "财政拨款: 250", "财政拨款: 99949.99"
+    )
+    assert fired(near_miss, "W-AMOUNT-LARGE") == []
+    exactly = BASE.replace("资金总额: 300", "资金总额: 100000").replace(
+        "财政拨款: 250", "财政拨款: 99950"
+    )
+    assert fired(exactly, "W-AMOUNT-LARGE") == [(6, 11)]
+
+
+def test_more_than_six_decimals_is_questioned():
+    text = BASE.replace("资金总额: 100.5", "资金总额: 100.5000001").replace(
+        "财政拨款: 100.5", "财政拨款: 100.5000001"
+    )
+    assert fired(text, "W-AMOUNT-PRECISION") == [(10, 11), (11, 11)]
+    decl = loads(text.encode(), "t.yaml")
+    message = [p for p in check_declaration(decl) if p.rule == "W-AMOUNT-PRECISION"][0].message
+    assert "7 位小数" in message and "1 分钱" in message
+    six = BASE.replace("资金总额: 100.5", "资金总额: 100.500001").replace(
+        "财政拨款: 100.5", "财政拨款: 100.500001"
+    )
+    assert fired(six, "W-AMOUNT-PRECISION") == []

@@ -8,6 +8,7 @@ by content hashes kept in a small manifest in the output folder.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -84,26 +85,58 @@ class BuildReport:
         return [r for r in self.results if not r.ok]
 
 
+ROOT_NAME = "declarations"
+
+
+def rooted_stem(file: Path) -> Path | None:
+    """A declaration's output path (no suffix) under its declarations root, whatever the
+    command line named: the root given by `declarations = "…"` in formgen.toml when the
+    file is inside it, else the nearest enclosing folder called `declarations`; None when
+    there is neither."""
+    from .settings import settings_for
+
+    try:
+        named = settings_for(file).root
+    except FormgenError:  # reported when the form is built
+        named = ""
+    if named and _inside(file, Path(named)):
+        return file.resolve().relative_to(named).with_suffix("")
+    absolute = file.absolute()
+    for folder in absolute.parents:
+        if folder.name == ROOT_NAME:
+            return absolute.relative_to(folder).with_suffix("")
+    return None
+
+
 def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(declaration, its path relative to the output folder without suffix), sorted.
 
-    A folder's sub-folders are mirrored in the output; a file given by itself
-    lands at the top of the output folder. Files starting with `_` (unit files)
+    The output path is the declaration's path under its declarations root (see
+    rooted_stem), so building a sub-folder or one file writes exactly where
+    building the whole tree does. Outside any root, a folder's sub-folders are mirrored
+    and a file given by itself lands at the top. Files starting with `_` (unit files)
     or `.` are not declarations.
     """
-    found: dict[Path, Path] = {}
+    found: dict[Path, tuple[Path, Path]] = {}
     for path in paths:
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if (
-                    file.suffix.lower() in SUFFIXES
-                    and not file.name.startswith(("_", "."))
-                    and file.is_file()
-                ):
-                    found.setdefault(file, file.relative_to(path).with_suffix(""))
+            files = [
+                (file, path)
+                for file in sorted(path.rglob("*"))
+                if file.suffix.lower() in SUFFIXES
+                and not file.name.startswith(("_", "."))
+                and file.is_file()
+            ]
         elif path.name != UNIT_FILE:
-            found.setdefault(path, Path(path.stem))
-    return sorted(found.items(), key=lambda item: str(item[1]))
+            files = [(path, path.parent)]
+        else:
+            files = []
+        for file, base in files:
+            key = file.resolve()
+            if key not in found:
+                stem = rooted_stem(file) or file.relative_to(base).with_suffix("")
+                found[key] = (file, stem)
+    return sorted(found.values(), key=lambda item: str(item[1]))
 
 
 _WINDOWS_RESERVED = {
@@ -260,17 +293,81 @@ def write_manifest(output: Path, manifest: dict) -> None:
     write_atomic(output / MANIFEST, text.encode("utf-8"))
 
 
+def _recorded(entry: dict | None, output: Path, stem: Path, formats=None) -> dict[Path, str]:
+    """The outputs the manifest says formgen wrote for a form (in `formats` only, if given),
+    with their hashes. Which kinds apply is known only after loading, so the record says."""
+    outputs = (entry or {}).get("outputs") or {}
+    return {
+        output / stem.parent / name: digest
+        for name, digest in sorted(outputs.items())
+        if formats is None or name.rsplit(".", 1)[-1] in formats
+    }
+
+
 def _unchanged(entry: dict | None, inputs: str, output: Path, stem: Path) -> bool:
     if not entry or entry.get("inputs") != inputs:
         return False
-    outputs = entry.get("outputs") or {}
-    return bool(outputs) and all(
-        _sha256(output / stem.parent / name) == digest for name, digest in outputs.items()
-    )
+    recorded = _recorded(entry, output, stem)
+    return bool(recorded) and all(_sha256(t) == digest for t, digest in recorded.items())
+
+
+def _edited(entry: dict | None, output: Path, stem: Path, formats) -> list[Path]:
+    """Outputs this build would write that differ from what formgen wrote last (edited by
+    hand): never overwritten without --force. A file formgen has no record of is not judged."""
+    return [
+        target
+        for target, digest in _recorded(entry, output, stem, formats).items()
+        if _sha256(target) not in (None, digest)
+    ]
+
+
+def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
+    names = "、".join(str(t) for t in edited)
+    result = FormResult(source, stem.as_posix())
+    result.problems = [
+        Problem(
+            str(t),
+            None,
+            None,
+            f"{t} 在上次生成之后被改动过（可能是手工编辑的），这次没有覆盖它，{source} 未生成",
+            f"要保留改动：先把 {names} 移到别处或改名，再重新生成；"
+            "要放弃改动、按申报重新生成：加 --force",
+        )
+        for t in edited
+    ]
+    return result
 
 
 def _source_key(source: Path, output: Path) -> str:
     return Path(os.path.relpath(source.resolve(), output.resolve())).as_posix()
+
+
+def _stored_warnings(result: FormResult, output: Path) -> list[dict]:
+    """A form's warnings for the manifest, with file names relative to the output folder,
+    so a skipped form can print them again however the build is called."""
+    return [
+        {**dataclasses.asdict(w), "file": _source_key(Path(w.file), output) if w.file else ""}
+        for w in result.warnings
+    ]
+
+
+def _restored_warnings(entry: dict, source: Path, output: Path) -> list[Problem]:
+    """The warnings a skipped form had when it was built, named as this build names its files."""
+    names = {source.resolve(): str(source)}
+    unit = unit_file_for(source)
+    if unit is not None:
+        names[unit.resolve()] = str(unit)
+    fields = {f.name for f in dataclasses.fields(Problem)}
+    warnings = []
+    for stored in entry.get("warnings") or []:
+        if not isinstance(stored, dict) or not fields >= set(stored):
+            continue  # a manifest edited by hand or written by another version
+        file = stored.get("file") or ""
+        if file:
+            path = (output / file).resolve()
+            file = names.get(path, os.path.relpath(path))
+        warnings.append(Problem(**{**stored, "file": file}))
+    return warnings
 
 
 def build(
@@ -284,7 +381,10 @@ def build(
     keep_orphans: bool = False,
     progress: Callable[[FormResult], None] | None = None,
 ) -> BuildReport:
-    """Build every declaration found under `paths` into `output`; never stops at a bad one."""
+    """Build every declaration found under `paths` into `output`; never stops at a bad one.
+
+    An output edited since formgen wrote it is not overwritten (that form is refused)
+    unless `force`; a skipped form reports the warnings it had when it was built."""
     started = time.perf_counter()
     forget_settings()
     output = Path(output)
@@ -295,6 +395,13 @@ def build(
     tasks = []
     base = common_inputs(formats, template)
     claimed: dict[str, Path] = {}  # output stem, case-folded → the declaration that writes it
+    current: dict[str, str] = {}  # source key → its output stem in this build
+
+    def report(result: FormResult) -> None:
+        results.append(result)
+        if progress:
+            progress(result)
+
     for source, stem in find_declarations(Path(p) for p in paths):
         refusal = output_name_problem(stem)
         other = claimed.setdefault(stem.as_posix().casefold(), source)
@@ -304,7 +411,7 @@ def build(
                 "（Windows 上不分大小写）"
             )
         if refusal:
-            results.append(
+            report(
                 FormResult.refused(
                     source,
                     stem,
@@ -312,45 +419,44 @@ def build(
                     "给申报文件改个名字（输出文件与申报文件同名）",
                 )
             )
-            if progress:
-                progress(results[-1])
             continue
-        inputs = inputs_hash(source, formats, template, base)
         key = stem.as_posix()
-        if not force and _unchanged(forms.get(key), inputs, output, stem):
-            result = FormResult(
-                source,
-                key,
-                skipped=True,
-                inputs=inputs,
-                outputs=[output / stem.parent / n for n in forms[key]["outputs"]],
-            )
-            results.append(result)
-            if progress:
-                progress(result)
+        current[_source_key(source, output)] = key
+        inputs = inputs_hash(source, formats, template, base)
+        entry = forms.get(key)
+        if not force and _unchanged(entry, inputs, output, stem):
+            outputs = list(_recorded(entry, output, stem, formats))
+            result = FormResult(source, key, skipped=True, inputs=inputs, outputs=outputs)
+            result.warnings = _restored_warnings(entry, source, output)
+            report(result)
+            continue
+        edited = [] if force else _edited(entry, output, stem, formats)
+        if edited:
+            report(_edited_refusal(source, stem, edited))
         else:
             tasks.append((source, stem, output, formats, template, inputs))
     for result in _run(tasks, jobs):
-        results.append(result)
-        if progress:
-            progress(result)
+        report(result)
         if result.ok:
+            old = (forms.get(result.stem) or {}).get("outputs") or {}
+            kept = {n: h for n, h in old.items() if n.rsplit(".", 1)[-1] not in formats}
             forms[result.stem] = {
                 "source": _source_key(result.source, output),
                 "inputs": result.inputs,
-                "outputs": result.hashes,
+                "outputs": {**kept, **result.hashes},
+                "warnings": _stored_warnings(result, output),
             }
-    report = BuildReport(sorted(results, key=lambda r: r.stem))
+    built = BuildReport(sorted(results, key=lambda r: r.stem))
     if not keep_orphans:
-        report.removed = _remove_orphans(forms, output)
-    if tasks or report.removed:
+        built.removed = _remove_orphans(forms, output, current)
+    if tasks or built.removed:
         manifest["formgen"] = __version__
         try:
             write_manifest(output, manifest)
         except OutputError as exc:
-            report.problems += exc.problems
-    report.seconds = time.perf_counter() - started
-    return report
+            built.problems += exc.problems
+    built.seconds = time.perf_counter() - started
+    return built
 
 
 def _run(tasks: list, jobs: int):
@@ -378,12 +484,15 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _remove_orphans(forms: dict, output: Path) -> list[Path]:
-    """Delete the outputs of declarations that no longer exist (and are as formgen wrote them)."""
+def _remove_orphans(forms: dict, output: Path, current: dict[str, str]) -> list[Path]:
+    """Delete the outputs of declarations that no longer exist, or that this build writes
+    elsewhere (an older formgen named outputs after the command line), when they are as
+    formgen wrote them; an edited one is kept."""
     removed = []
     for key in sorted(forms):
         entry = forms[key]
-        if (output / entry.get("source", "")).exists():
+        source = entry.get("source", "")
+        if (output / source).exists() and current.get(source, key) == key:
             continue
         for name, digest in (entry.get("outputs") or {}).items():
             target = output / Path(key).parent / name

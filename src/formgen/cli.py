@@ -68,7 +68,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     metavar="N",
     help="同时使用的进程数（默认：CPU 核数）。",
 )
-@click.option("--force", is_flag=True, help="全部重新生成，不跳过未改动的表。")
+@click.option(
+    "--force", is_flag=True, help="全部重新生成：不跳过未改动的表，手工改过的输出文件也覆盖。"
+)
 @click.option("--keep-orphans", is_flag=True, help="保留已删除申报的输出文件。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误和最后的汇总。")
 def build_command(
@@ -89,14 +91,22 @@ def build_command(
     bar = None
     done = []
 
+    shown: set[str] = set()  # problems in a file several forms share (_unit.yaml): once
+
+    def show(problem, source) -> None:
+        text = problem.format()
+        if problem.file == str(source) or text not in shown:
+            shown.add(text)
+            click.echo(text, err=True)
+
     def progress(result):
         if not result.ok:
             for problem in result.problems:
-                click.echo(problem.format(), err=True)
+                show(problem, result.source)
             click.echo(f"未生成：{result.source}（见上方错误）", err=True)
         elif not quiet:
             for warning in result.warnings:
-                click.echo(warning.format(), err=True)
+                show(warning, result.source)
             if not result.skipped and bar is None:
                 click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
         done.append(result)
@@ -132,16 +142,23 @@ def build_command(
             click.echo(f"已删除：{removed}（对应的申报已不存在）")
     built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
     files = sum(len(r.outputs) for r in report.built)
+    warnings = sum(len(r.warnings) for r in report.results if r.ok)
     click.echo(
         f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件），"
-        f"未改动跳过 {skipped} 份，失败 {failed} 份，用时 {report.seconds:.2f} 秒。"
+        f"未改动跳过 {skipped} 份，失败 {failed} 份，警告 {warnings} 条，"
+        f"用时 {report.seconds:.2f} 秒。"
     )
+    if warnings and quiet:
+        click.echo("  警告的内容：去掉 -q 再运行，或运行 formgen check")
     if failed or report.problems:
         sys.exit(1)
 
 
+_NONE_FOUND = "在 {} 中没有找到 .yaml 申报文件。"
+
+
 def _none_found(paths) -> None:
-    click.echo(f"错误：在 {'、'.join(map(str, paths))} 中没有找到 .yaml 申报文件。", err=True)
+    click.echo("错误：" + _NONE_FOUND.format("、".join(map(str, paths))), err=True)
     sys.exit(1)
 
 
@@ -156,13 +173,61 @@ def _default_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
     return (default,)
 
 
+def _wants_json(args: list[str]) -> bool:
+    """Whether a command line asks for `--format json`, read before click has parsed it."""
+    return any(
+        a == "--format=json" or (a == "--format" and args[i + 1 : i + 2] == ["json"])
+        for i, a in enumerate(args)
+    )
+
+
+def _json_answer(findings: list, files: int = 0) -> str:
+    import json
+
+    errors = sum(1 for f in findings if f.severity == "错误")
+    return json.dumps(
+        {
+            "files": files,
+            "errors": errors,
+            "warnings": len(findings) - errors,
+            "findings": [f.as_dict() for f in findings],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _json_failure(message: str, hint: str, rule: str, status: int, file: str = ""):
+    """`check --format json` that could not check anything: still one JSON object."""
+    from .errors import Problem
+
+    click.echo(_json_answer([Problem(file, None, None, message, hint, rule=rule)]))
+    sys.exit(status)
+
+
+class _CheckCommand(click.Command):
+    """With `--format json`, a wrong command line is answered in JSON too (editors and CI
+    parse the output; click's text would break them)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = _wants_json(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if not wants_json:
+                raise
+            _json_failure(exc.format_message(), "运行 formgen check --help 查看用法", "E-USAGE", 2)
+
+
 @cli.command(
     "check",
+    cls=_CheckCommand,
     context_settings=CONTEXT,
     options_metavar="[选项]",
     short_help="检查申报是否符合绩效目标的填报规则。",
     help="按绩效目标填报规则检查申报（不生成文件）。不带参数时检查 declarations/ 下全部申报。"
     "每条问题一行：文件:行:列: 严重程度 规则编号 说明。有“错误”时以状态 1 结束。"
+    "加 --format json 时，任何情况（包括命令行写错）都只输出一个 JSON 对象。"
     "规则说明见 docs/rules.md。",
 )
 @click.argument(
@@ -180,30 +245,37 @@ def _default_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
 def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     from .build import check_paths
 
-    results = check_paths(_default_paths(paths))
-    if not results:
-        _none_found(paths or (Path("declarations"),))
+    if fmt == "json":
+        try:
+            paths = _default_paths(paths)
+        except click.UsageError as exc:
+            _json_failure(exc.format_message(), "", "E-USAGE", 2)
+        try:
+            results = check_paths(paths)
+        except Exception as exc:  # never text where JSON was asked for
+            if os.environ.get("FORMGEN_DEBUG"):
+                raise
+            _json_failure(
+                f"内部错误：{type(exc).__name__}: {exc}",
+                "加 --debug 重新运行可看到详细信息，请连同申报文件报告给维护人员",
+                "E-INTERNAL",
+                2,
+            )
+        if not results:
+            _json_failure(_NONE_FOUND.format("、".join(map(str, paths))), "", "E-NOT-FOUND", 1)
+    else:
+        results = check_paths(_default_paths(paths))
+        if not results:
+            _none_found(paths or (Path("declarations"),))
+    # a problem in a file several declarations share (_unit.yaml) is listed once
     findings = sorted(
-        (f for r in results for f in r.problems + r.warnings),
+        dict.fromkeys(f for r in results for f in r.problems + r.warnings),
         key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule),
     )
-    errors = sum(1 for r in results for _ in r.problems)
+    errors = sum(1 for f in findings if f.severity == "错误")
     warnings = len(findings) - errors
     if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps(
-                {
-                    "files": len(results),
-                    "errors": errors,
-                    "warnings": warnings,
-                    "findings": [f.as_dict() for f in findings],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(_json_answer(findings, len(results)))
     else:
         for finding in findings:
             click.echo(finding.format())

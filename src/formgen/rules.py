@@ -21,7 +21,7 @@ from .measure import MAX_ROW_PT, needed_height
 from .model import Declaration, Funds, Side
 from .settings import Settings
 from .template import shipped_template
-from .vocabulary import NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
+from .vocabulary import FUND_KEYS, NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
 
 
 def _pairs(vocabulary: str) -> set[tuple[str, str | None]]:
@@ -185,6 +185,44 @@ def annual_within_mid(ctx: Context) -> Iterator[Problem]:
             f"年度资金总额 {annual} 大于中期资金总额 {mid}",
             "年度资金是中期资金的一部分；核对两处金额是否填反或漏了一位",
         )
+
+
+AMOUNT_IMPLAUSIBLE = Decimal(100000)  # 万元: 10 亿元 for one project is yuan typed as 万元
+AMOUNT_DECIMALS = 6  # 0.000001 万元 is one 分
+
+
+def _amounts(decl: Declaration) -> Iterator[tuple[str, Decimal]]:
+    for side, funds in (("中期", decl.funds_mid), ("年度", decl.funds_annual)):
+        for key, amount in zip(FUND_KEYS, (funds.total, funds.fiscal, funds.other), strict=True):
+            if amount is not None:
+                yield f"项目资金.{side}.{key}", amount
+
+
+@rule("W-AMOUNT-LARGE", WARNING)
+def amount_plausible(ctx: Context) -> Iterator[Problem]:
+    for path, amount in _amounts(ctx.decl):
+        if amount >= AMOUNT_IMPLAUSIBLE:
+            yuan = amount * 10000
+            yield ctx.finding(
+                "W-AMOUNT-LARGE",
+                path,
+                f"金额 {amount} 万元即 {yuan:,.0f} 元，一个项目很少有这么多，"
+                "是否把以“元”为单位的数填进了“万元”栏？",
+                f"表头的单位是万元：{amount} 元应写作 {amount / 10000}；金额确实如此时可忽略本警告",
+            )
+
+
+@rule("W-AMOUNT-PRECISION", WARNING)
+def amount_precision(ctx: Context) -> Iterator[Problem]:
+    for path, amount in _amounts(ctx.decl):
+        decimals = -amount.as_tuple().exponent
+        if decimals > AMOUNT_DECIMALS:
+            yield ctx.finding(
+                "W-AMOUNT-PRECISION",
+                path,
+                f"金额 {amount} 有 {decimals} 位小数；单位是万元，第 {AMOUNT_DECIMALS} 位小数已是 1 分钱",
+                f"核对金额：万元最多写到 {AMOUNT_DECIMALS} 位小数（精确到分），通常写到 2 位即可",
+            )
 
 
 @rule("E-YEAR-SPAN", ERROR)

@@ -1,7 +1,9 @@
 """Project settings for `formgen check`: which vocabulary applies, which rules are off.
 
 Read from `formgen.toml` or `[tool.formgen]` in `pyproject.toml`, in the
-declaration's folder or the nearest folder above it that has one.
+declaration's folder or the nearest folder above it that has one. `declarations`
+names the folder output paths are taken relative to, when it is not called
+`declarations/`.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ class Settings:
     vocabulary: str = "2015"
     disabled: frozenset[str] = frozenset()
     source: str = ""
+    root: str = ""  # the declarations root, absolute; "" when the settings do not name one
 
 
 def settings_for(declaration: str | Path) -> Settings:
     return _settings_in(Path(declaration).resolve().parent)
+
+
+def settings_in(folder: str | Path) -> Settings:
+    """The settings that apply in a folder (for `formgen build` without arguments)."""
+    return _settings_in(Path(folder).resolve())
 
 
 def forget_settings() -> None:
@@ -92,6 +100,19 @@ def _parse(path: Path, table: dict) -> Settings:
             )
         )
         disabled = []
+    root = table.get("declarations", "")
+    if not isinstance(root, str):
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                "declarations 应为申报文件夹的路径（文字）",
+                '例如 declarations = "申报"（相对于本文件所在的文件夹）',
+            )
+        )
+        root = ""
     if problems:
         raise DeclarationError(problems)
-    return Settings(vocabulary, frozenset(disabled), str(path))
+    root = str((path.parent / root).resolve()) if root else ""
+    return Settings(vocabulary, frozenset(disabled), str(path), root)
