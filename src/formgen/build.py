@@ -332,6 +332,7 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
             f"{t} 在上次生成之后被改动过（可能是手工编辑的），这次没有覆盖它，{source} 未生成",
             f"要保留改动：先把 {names} 移到别处或改名，再重新生成；"
             "要放弃改动、按申报重新生成：加 --force",
+            code="E-OUTPUT-EDITED",
         )
         for t in edited
     ]

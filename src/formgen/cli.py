@@ -184,7 +184,9 @@ def _wants_json(args: list[str]) -> bool:
 def _json_answer(findings: list, files: int = 0) -> str:
     import json
 
-    errors = sum(1 for f in findings if f.severity == "错误")
+    from .errors import ERROR
+
+    errors = sum(1 for f in findings if f.severity == ERROR)
     return json.dumps(
         {
             "files": files,
@@ -197,11 +199,11 @@ def _json_answer(findings: list, files: int = 0) -> str:
     )
 
 
-def _json_failure(message: str, hint: str, rule: str, status: int, file: str = ""):
+def _json_failure(message: str, hint: str, code: str, status: int, file: str = ""):
     """`check --format json` that could not check anything: still one JSON object."""
     from .errors import Problem
 
-    click.echo(_json_answer([Problem(file, None, None, message, hint, rule=rule)]))
+    click.echo(_json_answer([Problem(file, None, None, message, hint, code=code)]))
     sys.exit(status)
 
 
@@ -244,6 +246,7 @@ class _CheckCommand(click.Command):
 @click.option("--strict", is_flag=True, help="把“警告”也当作错误：有任何问题即以状态 1 结束。")
 def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     from .build import check_paths
+    from .errors import ERROR
 
     if fmt == "json":
         try:
@@ -272,7 +275,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         dict.fromkeys(f for r in results for f in r.problems + r.warnings),
         key=lambda f: (f.file, f.line or 0, f.column or 0, f.rule),
     )
-    errors = sum(1 for f in findings if f.severity == "错误")
+    errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     if fmt == "json":
         click.echo(_json_answer(findings, len(results)))
