@@ -13,7 +13,7 @@ from test_variants import VARIANT
 
 from conftest import DECLARATIONS, EXPECTED
 from formgen.html_writer import IndexEntry, index_html, write_html
-from formgen.layout import layout
+from formgen.kinds.shenbao import layout
 from formgen.loader import load, loads
 from gridio import parse_expected, ref
 
@@ -219,3 +219,29 @@ def test_chromium_prints_every_cell_on_a4(previews: Path, stem: str, tmp_path: P
     expected = parse_expected(EXPECTED / f"{stem}.grid")  # every cell of the form, FORM.md's
     missing = [f"{k}: {v!r}" for k, v in expected.items() if _squeeze(v) not in printed]
     assert missing == []
+
+
+def test_every_dimension_comes_from_the_grid(tmp_path: Path):
+    """A 10-column A3 landscape grid with three head rows (not the 申报表's shape)."""
+    from formgen.grid import LABEL, TEXT, TITLE, YEAR, Cell, Grid, Page
+    from formgen.template import default_template
+
+    widths = (2.0, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.2)
+    cells = (
+        Cell(0, 0, "玩具表", TITLE, colspan=10),
+        Cell(1, 0, "（2024年度）", YEAR, colspan=10),
+        Cell(2, 0, "单位：万元", YEAR, colspan=10),
+        *(Cell(3, c, f"第{c + 1}列", LABEL) for c in range(10)),
+        Cell(4, 0, "合并", TEXT, rowspan=2, colspan=3),
+        *(Cell(4, c, f"甲{c}", TEXT) for c in range(3, 10)),
+        *(Cell(5, c, f"乙{c}", TEXT) for c in range(3, 10)),
+    )
+    grid = Grid(cells, 6, default_template(), "玩具", 2024, widths, Page("A3", "landscape", 1.5), 3)
+    write_html(grid, tmp_path / "toy.html")
+    text = (tmp_path / "toy.html").read_text(encoding="utf-8")
+    assert "@page { size: A3 landscape; margin: 1.5cm; }" in text
+    assert [float(w) for w in re.findall(r'<col style="width: ([\d.]+)cm">', text)] == list(widths)
+    assert text.count('<tr class="head">') == 3
+    back = read_html(text)
+    assert back["A1:J1"] == "玩具表" and back["A3:J3"] == "单位：万元"
+    assert back["A5:C6"] == "合并" and back["J6"] == "乙9" and len(back) == 3 + 10 + 1 + 14

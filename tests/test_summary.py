@@ -13,7 +13,7 @@ import pytest
 from conftest import DECLARATIONS, SHARED
 from formgen.errors import DeclarationError
 from formgen.loader import load
-from formgen.rules import check
+from formgen.rules import check_declaration as check
 from formgen.summary import (
     file_name,
     project_row,

@@ -20,20 +20,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import ERROR, Problem
+from .grid import ROLES, Grid
 from .package import write_atomic
 
 # Fonts a reader's machine may have, Windows first; the generic family last.
 SERIF = '"SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Noto Sans CJK SC", serif'
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
 
-_CLASS = {  # grid role → CSS class
-    "title": "title",
-    "year": "year",
-    "label": "label",
-    "text": "text",
-    "center": "center",
-    "amount": "amount",
-}
+_CLASS = {role: role for role in ROLES}  # grid role → CSS class
 
 
 @dataclass(frozen=True)
@@ -50,31 +44,15 @@ class Geometry:
     body_pt: float
 
 
-def geometry(grid) -> Geometry:
-    """Every dimension from the grid itself (its template gives the fonts).
-
-    Grids that do not carry their geometry yet fall back to their template."""
+def geometry(grid: Grid) -> Geometry:
+    """Every dimension from the grid itself (its template gives the fonts)."""
     t = grid.template
-    page = getattr(grid, "page", None)
-    if page is None:
-        from .layout import TABLE_TOP
-
-        return Geometry(
-            tuple(t.columns_cm),
-            TABLE_TOP,
-            "A4",
-            "portrait",
-            t.margin_cm,
-            t.title_pt,
-            t.year_pt,
-            t.body_pt,
-        )
     return Geometry(
         widths_cm=tuple(grid.widths_cm),
         head_rows=grid.head_rows,
-        paper=page.paper,
-        orientation=page.orientation,
-        margin_cm=page.margin_cm,
+        paper=grid.page.paper,
+        orientation=grid.page.orientation,
+        margin_cm=grid.page.margin_cm,
         title_pt=t.title_pt,
         year_pt=t.year_pt,
         body_pt=t.body_pt,
@@ -118,7 +96,7 @@ def _head(title: str, style: str) -> str:
     )
 
 
-def form_html(grid) -> str:
+def form_html(grid: Grid) -> str:
     """The page for one form."""
     g = geometry(grid)
     parts = [_head(grid.title, _style(g)), '<body>\n<div class="page">\n<table>\n<colgroup>']
@@ -138,7 +116,7 @@ def form_html(grid) -> str:
     return "".join(parts)
 
 
-def write_html(grid, path: str | Path) -> str:
+def write_html(grid: Grid, path: str | Path) -> str:
     """Write the form's preview; return the file's SHA-256."""
     return write_atomic(path, form_html(grid).encode("utf-8"))
 

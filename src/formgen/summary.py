@@ -15,19 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import ERROR, Problem
-from .package import (
-    OFFICE_REL,
-    XML_HEAD,
-    Member,
-    content_types,
-    core_properties,
-    escape,
-    relationships,
-    root_relationships,
-    static_member,
-    write_package,
-)
-from .xlsx_writer import LINE_HEIGHT, MAX_ROW_PT, text_lines
+from .measure import MAX_ROW_PT, PX_PER_CM, needed_height
+from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 
 SUFFIX = "项目汇总表.xlsx"
 SHEET = "项目汇总"
@@ -158,17 +147,6 @@ def check_text(row: ProjectRow) -> str:
 # -- the workbook -----------------------------------------------------------------
 
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-CONTENT_TYPES = content_types(
-    {
-        "/xl/workbook.xml": _SML + "sheet.main+xml",
-        "/xl/worksheets/sheet1.xml": _SML + "worksheet+xml",
-        "/xl/styles.xml": _SML + "styles+xml",
-    }
-)
-ROOT_RELS = root_relationships("xl/workbook.xml")
-WORKBOOK_RELS = relationships(
-    [(OFFICE_REL + "worksheet", "worksheets/sheet1.xml"), (OFFICE_REL + "styles", "styles.xml")]
-)
 MAX_DECIMALS = 6
 
 # cellXfs indices (see styles_xml)
@@ -269,14 +247,14 @@ def _text_cell(ref: str, text: str, style: int) -> str:
 
 def _height(texts: Sequence[str], size_pt: float) -> float:
     """Points for the row's tallest wrapped text (Excel does not grow rows by itself)."""
-    lines = max(
-        text_lines(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text
+    need = max(
+        needed_height(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text
     )
-    return round(min(lines * size_pt * LINE_HEIGHT + 6, MAX_ROW_PT), 2)
+    return round(min(need, MAX_ROW_PT), 2)
 
 
 def _cm_to_width(cm: float) -> float:
-    return round((cm * 96 / 2.54 - 5) / 7, 2)
+    return round((cm * PX_PER_CM - 5) / 7, 2)
 
 
 def _decimals(values) -> int:
@@ -378,18 +356,24 @@ def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
 
 def summary_parts(
     title: str, rows: Sequence[ProjectRow], font: str = "宋体", size_pt: float = 10.5
-) -> list[Member | tuple[str, str]]:
+) -> list[Member | tuple[str, str | bytes]]:
     years = sorted({row.year for row in rows if row.year is not None})
     year = years[-1] if years else 1980
-    return [
-        static_member("[Content_Types].xml", CONTENT_TYPES),
-        static_member("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", core_properties(title, year)),
-        ("xl/workbook.xml", workbook_xml(len(rows))),
-        static_member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        static_member("xl/styles.xml", styles_xml(font, size_pt)),
-        ("xl/worksheets/sheet1.xml", sheet_xml(title, rows, size_pt)),
-    ]
+    main = Part("xl/workbook.xml", workbook_xml(len(rows)), _SML + "sheet.main+xml")
+    styles = Part(
+        "xl/styles.xml",
+        styles_xml(font, size_pt),
+        _SML + "styles+xml",
+        OFFICE_REL + "styles",
+        static=True,
+    )
+    sheet = Part(
+        "xl/worksheets/sheet1.xml",
+        sheet_xml(title, rows, size_pt),
+        _SML + "worksheet+xml",
+        OFFICE_REL + "worksheet",
+    )
+    return package_members(main, [styles, sheet], title, year)
 
 
 def write_summary(
