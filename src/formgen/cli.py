@@ -354,6 +354,107 @@ def import_command(
         sys.exit(1)
 
 
+@cli.command(
+    "new",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="新建一份申报（含全部栏目和标准指标体系）。",
+    help="新建一份申报文件“名称.yaml”：每个栏目都已写出并注明怎么填，绩效指标按标准指标体系"
+    "（一级 → 二级）列好，“__”是待填的地方（formgen check 会逐一列出）。"
+    "--type 选用某类项目的共性指标；已存在的文件不会被覆盖。",
+)
+@click.argument("name", required=False, metavar="名称")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("declarations"),
+    show_default=True,
+    help="写入的文件夹，如 declarations/2025/某单位/。",
+)
+@click.option(
+    "--type", "kind", metavar="类型", help="项目类型，如 培训类（--list-types 查看全部）。"
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2999),
+    default=None,
+    help="年度（默认取 _unit.yaml、文件夹名中的年份，都没有时取明年）。",
+)
+@click.option(
+    "--new-unit",
+    is_flag=True,
+    help="文件夹中还没有 _unit.yaml 时，一并新建（写本单位共用的年度、实施单位）。",
+)
+@click.option("--list-types", is_flag=True, help="列出可用的项目类型及其说明。")
+def new_command(
+    name: str | None,
+    folder: Path,
+    kind: str | None,
+    year: int | None,
+    new_unit: bool,
+    list_types: bool,
+) -> None:
+    from .errors import FormgenError
+    from .skeleton import find_skeletons, load_skeleton, new_declaration
+
+    try:
+        if list_types:
+            for type_name, path in find_skeletons(Path.cwd()).items():
+                skeleton = load_skeleton(path)
+                lines = sum(len(v) for v in skeleton.lines.values())
+                click.echo(f"{type_name}：{skeleton.description}（{lines} 行三级指标；{path}）")
+            return
+        if not name:
+            raise click.UsageError("请给出项目名称，例如：formgen new 业务培训经费 --type 培训类")
+        result = new_declaration(name, folder, kind=kind, year=year, new_unit=new_unit)
+    except FormgenError as exc:
+        for problem in exc.problems:
+            click.echo(problem.format(), err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(note)
+    for path in result.written:
+        if path.suffix == ".yaml":
+            click.echo(f"已写出：{path}")
+    click.echo(f"下一步：把“__”换成实际内容，再运行 formgen check {result.written[-1]}")
+
+
+@cli.command(
+    "schema",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="输出申报文件的 JSON Schema（供编辑器补全和检查）。",
+    help="输出申报文件格式的 JSON Schema（draft 2020-12），供 VS Code 等支持 YAML 语言服务器的编辑器"
+    "补全键名、显示说明、标出写错的地方。用法见 README“在编辑器中写申报”一节。",
+)
+@click.option("--unit", "unit", is_flag=True, help="输出单位文件（_unit.yaml）的 Schema。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="写入这个文件（默认打印到屏幕）。",
+)
+@click.option("--force", is_flag=True, help="文件已存在且内容不同时也覆盖。")
+def schema_command(unit: bool, output: Path | None, force: bool) -> None:
+    from .schema import schema_text
+
+    text = schema_text("unit" if unit else "declaration")
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists() and not force and output.read_text(encoding="utf-8") != text:
+        click.echo(
+            f"错误：{output} 已存在且内容不同，没有覆盖。\n  提示：确认要更新时加 --force。",
+            err=True,
+        )
+        sys.exit(1)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"已写出：{output}")
+
+
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
     if debug:

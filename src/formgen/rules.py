@@ -21,7 +21,15 @@ from .measure import MAX_ROW_PT, needed_height
 from .model import Declaration, Funds, Side
 from .settings import Settings
 from .template import shipped_template
-from .vocabulary import FUND_KEYS, NOT_APPLICABLE, NUMBER, REQUIRED_L1, VOCABULARY, closest
+from .vocabulary import (
+    FUND_KEYS,
+    NOT_APPLICABLE,
+    NUMBER,
+    PLACEHOLDER,
+    REQUIRED_L1,
+    VOCABULARY,
+    closest,
+)
 
 
 def _pairs(vocabulary: str) -> set[tuple[str, str | None]]:
@@ -75,6 +83,8 @@ def value_findings(value: str) -> tuple[tuple[str, str, str], ...]:
 
 
 def _value_findings(value: str) -> list[tuple[str, str, str]]:
+    if PLACEHOLDER.search(value):  # not written yet: W-TO-FILL says so
+        return []
     if _ASCII_CMP.search(value):
         fixed = _ASCII_CMP.sub(lambda m: _ASCII_FIX[m.group()], value)
         return [
@@ -461,6 +471,53 @@ def goals_present(ctx: Context) -> Iterator[Problem]:
                 f"总体目标中的“{key}”是空的",
                 f"写出{key}：做什么、做到什么程度",
                 key=f"总体目标.{key}" not in ctx.decl.positions,
+            )
+
+
+@rule("W-TO-FILL", WARNING)
+def placeholders_filled(ctx: Context) -> Iterator[Problem]:
+    """Skeletons (`formgen new`) mark what is still to write with `__`. A warning, so that a
+    draft still builds for a look; `check --strict` holds it back."""
+    decl = ctx.decl
+    texts = [  # (field path, what it is, text, the path names a key rather than a value)
+        (key, key, text, False)
+        for key, text in (
+            ("项目名称", decl.name),
+            ("实施单位", decl.unit),
+            ("主管部门", decl.department or ""),
+            ("项目属性", decl.attribute),
+            ("项目期", decl.period),
+        )
+    ]
+    for key, items in (("中期目标", decl.goal_mid), ("年度目标", decl.goal_annual)):
+        path = f"总体目标.{key}"
+        for i, item in enumerate(items):
+            item_path = f"{path}[{i}]" if f"{path}[{i}]" in decl.positions else path
+            texts.append((item_path, key, item, False))
+    for group in decl.indicators:
+        texts.append((group.path, "一级指标", group.name, True))
+        for block in group.blocks:
+            texts.append((block.path, "二级指标", block.name, True))
+            for line in block.lines:
+                shared = f"{line.path}.三级指标" in decl.positions
+                for side_name, side in (("中期", line.mid), ("年度", line.annual)):
+                    if side is not None:
+                        what = "三级指标" if shared else f"{side_name}三级指标"
+                        texts.append((f"{line.path}.{what}", what, side.name, False))
+                        what = f"{side_name}指标值"
+                        texts.append((f"{line.path}.{what}", what, side.value, False))
+    reported = set()
+    for path, what, text, key in texts:
+        if PLACEHOLDER.search(text) and path not in reported:
+            reported.add(path)  # a name written once for both sides is reported once
+            bare = PLACEHOLDER.fullmatch(text.strip())
+            yield ctx.finding(
+                "W-TO-FILL",
+                path,
+                f"{what}还没有填写（“{text}”）" if bare else f"{what}“{text}”中的“__”还没有填写",
+                "把“__”换成实际内容，如“≥ __ 次”→“≥ 6 次”；确实不适用的指标行，"
+                "三级指标和指标值都写“不适用”",
+                key=key,
             )
 
 
