@@ -19,6 +19,7 @@ from .vocabulary import (
     FUND_KEYS,
     FUND_SIDES,
     GOAL_KEYS,
+    KEY_TYPE,
     LINE_KEYS,
     SIDES,
     TOP_KEYS,
@@ -73,10 +74,23 @@ def _year() -> dict:
     }
 
 
+def _texts() -> dict:
+    """A text, or a list of texts (each a line in the cell)."""
+    return {"type": [*_SCALAR, "null", "array"], "maxLength": MAX_TEXT, "items": _text()}
+
+
+def _extras(level: str) -> dict:
+    """Keys other form kinds read at a level (kinds.LEVELS), typed by vocabulary.KEY_TYPE."""
+    from .kinds import extra_keys
+
+    values = {"amount": _amount, "texts": _texts}
+    return {k: _described(values.get(KEY_TYPE.get(k, ""), _text)(), k) for k in extra_keys(level)}
+
+
 def _funds() -> dict:
     side_schema = {
         "type": ["object", "null"],
-        "properties": {k: _described(_amount(), k) for k in FUND_KEYS},
+        "properties": {k: _described(_amount(), k) for k in FUND_KEYS} | _extras("funds_side"),
         "additionalProperties": False,
     }
     return {
@@ -100,11 +114,10 @@ def _goals() -> dict:
         },
         "examples": ["2025—2027"],
     }
-    goal = {"type": [*_SCALAR, "null", "array"], "maxLength": MAX_TEXT, "items": _text()}
-    properties = {"中期年度": span} | {k: goal for k in GOAL_KEYS if k != "中期年度"}
+    properties = {"中期年度": span} | {k: _texts() for k in GOAL_KEYS if k != "中期年度"}
     return {
         "type": "object",
-        "properties": {k: _described(v, k) for k, v in properties.items()},
+        "properties": {k: _described(v, k) for k, v in properties.items()} | _extras("goals"),
         "required": ["中期年度"],
         "additionalProperties": False,
     }
@@ -118,6 +131,7 @@ def _line() -> dict:
         if key.endswith("指标值"):
             schema = {**schema, "examples": ["≥150家", "100%", "≤6小时", "全年", "不适用"]}
         properties[key] = _described(schema, key)
+    properties |= _extras("line")
     side_keys = [f"{side}{what}" for side in SIDES for what in ("三级指标", "指标值")]
     return {
         "type": "object",
@@ -220,7 +234,7 @@ def _top_properties() -> dict:
         "绩效指标": _indicators(),
         "标签": _labels(),
     }
-    return {key: _described(parts.get(key, _text()), key) for key in TOP_KEYS}
+    return {key: _described(parts.get(key, _text()), key) for key in TOP_KEYS} | _extras("top")
 
 
 def declaration_schema() -> dict:

@@ -75,8 +75,8 @@ def find_skeletons(project: Path) -> dict[str, Path]:
     return found
 
 
-def _problem(path: Path, message: str, hint: str) -> DeclarationError:
-    return DeclarationError([Problem(str(path), None, None, message, hint)])
+def _problem(path: Path, message: str, hint: str, code: str = "E-SKELETON") -> DeclarationError:
+    return DeclarationError([Problem(str(path), None, None, message, hint, code=code)])
 
 
 def load_skeleton(path: Path) -> Skeleton:
@@ -276,7 +276,10 @@ def _unit_values(unit: Path) -> dict:
         data = yaml.safe_load(unit.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         raise _problem(
-            unit, "无法读取这个单位文件", f"先用 formgen check 检查并改正 {UNIT_FILE}"
+            unit,
+            "无法读取这个单位文件",
+            f"先用 formgen check 检查并改正 {UNIT_FILE}",
+            "E-FILE-READ",
         ) from None
     return {k: v for k, v in (data if isinstance(data, dict) else {}).items() if k in UNIT_KEYS}
 
@@ -322,20 +325,24 @@ def new_declaration(
                     None,
                     f"项目名称不能用作文件名：{bad}",
                     "去掉这些字符；文件名不必与项目名称完全一致，可在文件中改“项目名称”",
+                    code="E-NEW-NAME",
                 )
             ]
         )
     target = folder / f"{name}.yaml"
     if target.exists():
-        raise _problem(target, "文件已存在，没有覆盖", "换一个名称，或先把旧文件改名、移走")
+        raise _problem(
+            target, "文件已存在，没有覆盖", "换一个名称，或先把旧文件改名、移走", "E-NEW-EXISTS"
+        )
     skeleton = None
     if kind:
         skeletons = find_skeletons(project)
         if kind not in skeletons:
             raise _problem(
-                Path(kind),
+                Path(f"--type {kind}"),
                 f"没有“{kind}”这种指标模板",
                 f"可用的类型：{'、'.join(skeletons)}（formgen new --list-types 查看说明）",
+                "E-NEW-TYPE",
             )
         skeleton = load_skeleton(skeletons[kind])
     unit = folder / UNIT_FILE

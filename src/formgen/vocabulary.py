@@ -176,3 +176,8 @@ def home_of(level2: str, vocabulary: str) -> tuple[str, str] | None:
 
 # A value still to fill: `≥ __ 次`, `__`. Two or more underscores (or full-width ＿).
 PLACEHOLDER = re.compile(r"_{2,}|＿+")
+
+# What value a key takes where its place does not say (keys other form kinds read next to
+# the 申报's, e.g. the 自评表's results): "amount" (万元, a number), "texts" (a text or a
+# list of texts); any other key is one text. The editor schema follows this table.
+KEY_TYPE: dict[str, str] = {}
