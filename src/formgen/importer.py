@@ -125,8 +125,10 @@ class _Finder:
         return None
 
 
-def _overlap(cell: RawCell, col: int, colspan: int) -> int:
-    return max(0, min(cell.col + cell.colspan, col + colspan) - max(cell.col, col))
+def _overlap(grid: RawGrid, cell: RawCell, col: int, colspan: int) -> int:
+    """How far a cell and a column range overlap horizontally (in the grid's units)."""
+    start, end = max(cell.col, col), min(cell.col + cell.colspan, col + colspan)
+    return max(0, grid.x(end) - grid.x(start)) if end > start else 0
 
 
 def _row_cells(grid: RawGrid, row: int) -> list[RawCell]:
@@ -141,7 +143,7 @@ def _row_cells(grid: RawGrid, row: int) -> list[RawCell]:
 
 def _widest_overlap(grid: RawGrid, row: int, col: int, colspan: int) -> RawCell | None:
     best = max(
-        ((c, _overlap(c, col, colspan)) for c in _row_cells(grid, row)),
+        ((c, _overlap(grid, c, col, colspan)) for c in _row_cells(grid, row)),
         key=lambda pair: pair[1],
         default=(None, 0),
     )
@@ -238,7 +240,7 @@ def _funds(f: _Finder, top: range, reworded, amount_ids: set[int]) -> dict:
                     c
                     for c in f.grid.cells
                     if fold(c.text) in f.spellings[label_id2]
-                    and _overlap(c, total.col, total.colspan) > 0
+                    and _overlap(f.grid, c, total.col, total.colspan) > 0
                     and c.row > total.row
                     and c.row in top
                 ),
@@ -309,7 +311,7 @@ class _Chunk:
     group: RawCell | None
     mid: RawCell | None  # the 二级 cells that named it (None where a side left it empty)
     annual: RawCell | None
-    lines: list[dict] = field(default_factory=list)
+    lines: list[tuple] = field(default_factory=list)  # (mid, annual): (三级, 值) or None
     first_row: RawCell | None = None  # a cell of its first row, for messages
 
 
@@ -357,13 +359,17 @@ def _slot_cells(grid: RawGrid, row: int, slots: dict[str, RawCell]) -> dict[str,
     does not end the table; it stays unused and is reported."""
     placed: dict[str, tuple[RawCell, int]] = {}
     for cell in _row_cells(grid, row):
-        overlaps = {k: _overlap(cell, h.col, h.colspan) for k, h in slots.items()}
+        overlaps = {k: _overlap(grid, cell, h.col, h.colspan) for k, h in slots.items()}
         best = max(overlaps, key=lambda k: overlaps[k])
         text = cell.text.strip()
         if cell.row == row and text and overlaps[best]:
             if FOOTER.match(re.sub(r"\s", "", unicodedata.normalize("NFKC", text))):
                 return None
-            wide = sum(1 for k, h in slots.items() if overlaps[k] * 2 >= h.colspan)
+            wide = sum(
+                1
+                for k, h in slots.items()
+                if overlaps[k] * 2 >= grid.x(h.col + h.colspan) - grid.x(h.col)
+            )
             if wide > 1:
                 return None
         if overlaps[best] == 0:
@@ -436,7 +442,7 @@ def _indicators(f: _Finder, header: RawCell) -> _Section:
                     f.use(c)
                     line_ids.add(id(c))
             sides.append(tuple(texts) if any(t.strip() for t in texts) else None)
-        chunks[-1].lines.append(line_entry(*sides))
+        chunks[-1].lines.append(tuple(sides))
     return _assemble(chunks, line_ids)
 
 
@@ -444,6 +450,7 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
     """Chunks → the 绩效指标 mapping. A name that comes back later in the table joins its
     first block (a mapping cannot hold it twice); the report says so."""
     indicators: dict = {}
+    blocks: dict[tuple[str, str], dict] = {}
     notes: list[str] = []
     last_group = None
     for chunk in chunks:
@@ -460,8 +467,8 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
         group = indicators.setdefault(group_name, {})
         mid = name_text(chunk.mid.text) if chunk.mid is not None else ""
         annual = name_text(chunk.annual.text) if chunk.annual is not None else ""
-        has_mid = any(any(k.startswith("中期") for k in ln) for ln in chunk.lines)
-        has_annual = any(any(k.startswith("年度") for k in ln) for ln in chunk.lines)
+        has_mid = any(m is not None for m, _ in chunk.lines)
+        has_annual = any(a is not None for _, a in chunk.lines)
         key = (mid if has_mid else "") or (annual if has_annual else "") or mid or annual
         if not key:
             where = chunk.first_row.where
@@ -473,11 +480,22 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
                 f"{cell.where}：二级指标“{key}”在一级指标“{group_name}”下已出现过，"
                 "其下各行已并入前面的同名二级指标"
             )
-            entry = group[key]
-            lines = entry["指标"] if isinstance(entry, dict) else entry
-            lines.extend(chunk.lines)
+            entry = blocks[group_name, key]
+            entry["lines"] += chunk.lines
             continue
-        group[key] = {"年度二级指标": other, "指标": chunk.lines} if other else chunk.lines
+        blocks[group_name, key] = {"annual": other, "lines": list(chunk.lines)}
+        group[key] = None
+    for (group_name, key), entry in blocks.items():
+        # each side's lines stacked from the top, as the form shows them (a block that came
+        # back adds its lines below each side's own)
+        mids = [m for m, _ in entry["lines"] if m is not None]
+        annuals = [a for _, a in entry["lines"] if a is not None]
+        lines = [
+            line_entry(mids[i] if i < len(mids) else None, annuals[i] if i < len(annuals) else None)
+            for i in range(max(len(mids), len(annuals)))
+        ]
+        other = entry["annual"]
+        indicators[group_name][key] = {"年度二级指标": other, "指标": lines} if other else lines
     return _Section(indicators, notes, line_ids)
 
 

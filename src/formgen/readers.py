@@ -39,6 +39,8 @@ class RawGrid:
     above: list[RawCell] = field(default_factory=list)  # paragraphs before the table (.docx)
     below: list[RawCell] = field(default_factory=list)  # paragraphs after the last table
     name: str = ""  # the sheet ("Sheet1") or table ("表格1") in its file
+    edges: list[int] | None = None  # left edge of each column and the right edge of the last
+    # (Word tables placed by extent, in twips); None: columns are equally wide
     _at: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -49,6 +51,12 @@ class RawGrid:
 
     def at(self, row: int, col: int) -> RawCell | None:
         return self._at.get((row, col))
+
+    def x(self, col: int) -> int:
+        """Horizontal position of a column's left edge (a count of columns without edges)."""
+        if self.edges is None:
+            return col
+        return self.edges[min(col, len(self.edges) - 1)]
 
     @property
     def n_rows(self) -> int:
@@ -253,21 +261,22 @@ def _fits_grid(rows: list[list[_TcSpec]], claimed: list[int], grid_widths: list[
     return True
 
 
-def _by_extent(rows: list[list[_TcSpec]]) -> None:
-    """Re-place cells on the union of all rows' cut positions (close edges are one edge)."""
+def _by_extent(rows: list[list[_TcSpec]]) -> list[int]:
+    """Re-place cells on the union of all rows' cut positions (close edges are one edge);
+    the columns' edges."""
     edges = sorted({e for specs in rows for s in specs for e in (s.x0, s.x1)})
     tolerance = max(40, (edges[-1] - edges[0]) // 100) if edges else 0
     index: dict[int, int] = {}
-    column, last = -1, None
+    kept: list[int] = []
     for edge in edges:
-        if last is None or edge - last > tolerance:
-            column += 1
-            last = edge
-        index[edge] = column
+        if not kept or edge - kept[-1] > tolerance:
+            kept.append(edge)
+        index[edge] = len(kept) - 1
     for specs in rows:
         for s in specs:
             s.col = index[s.x0]
             s.span = max(1, index[s.x1] - s.col)
+    return kept
 
 
 def _table(tbl, path: Path, number: int, above: list[RawCell]) -> RawGrid:
@@ -277,25 +286,29 @@ def _table(tbl, path: Path, number: int, above: list[RawCell]) -> RawGrid:
         specs, n = _row_specs(tr, grid_widths)
         rows.append(specs)
         claimed.append(n)
+    edges = None
     if not _fits_grid(rows, claimed, grid_widths):
-        _by_extent(rows)
+        edges = _by_extent(rows)
     cells: list[RawCell] = []
-    owner: dict[tuple[int, int], RawCell] = {}
+    previous: list[tuple[int, int, RawCell]] = []  # the row above: (x0, x1, vMerge chain)
     for r, specs in enumerate(rows):
+        current = []
         for s in specs:
-            above_cell = owner.get((r - 1, s.col))
-            if s.merge == "continue" and above_cell is not None:
-                above_cell.rowspan = r - above_cell.row + 1
-                for c in range(s.col, s.col + s.span):
-                    owner[(r, c)] = above_cell
+            # a continued cell belongs to the vertical merge above it that it overlaps most
+            overlaps = [(min(s.x1, x1) - max(s.x0, x0), cell) for x0, x1, cell in previous]
+            best = max(overlaps, key=lambda pair: pair[0], default=(0, None))
+            if s.merge == "continue" and best[0] > 0:
+                cell = best[1]
+                cell.rowspan = r - cell.row + 1
             else:
                 cell = RawCell(
                     r, s.col, _text(s.tc), f"表格{number} 第 {r + 1} 行第 {s.number} 格", 1, s.span
                 )
                 cells.append(cell)
-                for c in range(s.col, s.col + s.span):
-                    owner.setdefault((r, c), cell)
-    return RawGrid(str(path), cells, above, name=f"表格{number}")
+            if s.merge is not None:
+                current.append((s.x0, s.x1, cell))
+        previous = current
+    return RawGrid(str(path), cells, above, name=f"表格{number}", edges=edges)
 
 
 def parse_amount(cell: RawCell | None) -> Decimal | None:
