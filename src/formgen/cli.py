@@ -421,6 +421,71 @@ def new_command(
 
 
 @cli.command(
+    "next-year",
+    context_settings=CONTEXT,
+    options_metavar="[选项]",
+    short_help="把一个年度的申报复制为下一年度的。",
+    help="把一个年度的全部申报（含 _unit.yaml）复制到新文件夹（默认 declarations/下一年/），"
+    "年度加一；中期年度是“年度—年度+2”时一并顺延。只改这几处，注释、顺序、引号原样保留；"
+    "不覆盖任何已有文件；最后列出要逐项核对的地方。",
+)
+@click.argument(
+    "folder",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="[文件夹]",
+)
+@click.option(
+    "--to",
+    "to_year",
+    type=click.IntRange(1900, 2999),
+    default=None,
+    help="新的年度（默认：原年度加一）。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="写入的文件夹（默认：与年度文件夹并列的“新年度”文件夹，或文件夹下的“新年度”子文件夹）。",
+)
+@click.option(
+    "--clear-values", is_flag=True, help="清空金额和指标值（保留全部名称），便于重新填写。"
+)
+def next_year_command(
+    folder: Path | None, to_year: int | None, output: Path | None, clear_values: bool
+) -> None:
+    from .errors import FormgenError
+    from .nextyear import plan, write
+
+    folder = folder or _default_paths(())[0]
+    try:
+        result = plan(folder, to_year, clear_values, output)
+        write(result)
+    except FormgenError as exc:
+        for problem in exc.problems:
+            click.echo(problem.format(), err=True)
+        click.echo("没有写出任何文件。", err=True)
+        sys.exit(1)
+    declarations = [r for r in result.files if not r.source.name.startswith("_")]
+    click.echo(
+        f"已把 {len(declarations)} 份申报从 {result.from_year} 年度复制到 {result.target}"
+        f"（年度 {result.from_year} → {result.to_year}），原文件未改动。"
+    )
+    click.echo("请逐项核对：")
+    click.echo("  [ ] 每份申报的项目资金（年度资金每年不同）、年度目标和年度指标值")
+    for rolled in result.files:
+        click.echo(f"  [ ] {rolled.target}")
+        for line in rolled.changes:
+            click.echo(f"        已改 {line}")
+        for line in rolled.reviews:
+            click.echo(f"        核对 {line}")
+    for _source, target in result.copies:
+        click.echo(f"  [ ] {target}（原样复制的项目设置）")
+    click.echo(f"最后运行：formgen check {result.target}")
+
+
+@cli.command(
     "schema",
     context_settings=CONTEXT,
     options_metavar="[选项]",
