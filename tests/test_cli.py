@@ -28,9 +28,10 @@ def test_build_without_arguments_builds_every_declaration(project: Path):
     run = formgen("build", cwd=project)
     assert run.returncode == 0, run.stderr
     outputs = sorted(p.name for p in (project / "output").iterdir() if not p.name.startswith("."))
-    assert len(outputs) == 12
+    assert len(outputs) == 13  # six forms in two formats, and the unit's summary workbook
     assert outputs == sorted(
-        f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx")
+        [f"{p.stem}.{ext}" for p in DECLARATIONS.glob("*.yaml") for ext in ("docx", "xlsx")]
+        + ["中共宿州市委网络安全和信息化委员会办公室项目汇总表.xlsx"]
     )
     assert run.stdout.count("已生成：") == 6
     assert "完成：共 6 份申报，生成 6 份（12 个文件），未改动跳过 0 份，失败 0 份" in run.stdout
@@ -47,7 +48,7 @@ def test_bad_declaration_beside_good_ones(project: Path):
     names = sorted(p.name for p in (project / "output").iterdir())
     assert ".formgen-manifest.json" in names
     names.remove(".formgen-manifest.json")
-    assert len(names) == 12 and not any(
+    assert len(names) == 13 and not any(  # with the summary, which lists 坏的 and its errors
         n.startswith(("坏的", ".")) or n.endswith(".tmp") for n in names
     )
 
@@ -60,14 +61,16 @@ def test_subfolders_are_mirrored_and_format_selects(project: Path):
     assert run.returncode == 0, run.stderr
     assert (project / "out" / "某单位" / "劳务派遣人员经费.xlsx").exists()
     assert not list((project / "out").rglob("*.docx"))
-    assert len(list((project / "out").rglob("*.xlsx"))) == 6
+    forms = [p for p in (project / "out").rglob("*.xlsx") if not p.name.endswith("项目汇总表.xlsx")]
+    assert len(forms) == 6  # and one summary per unit folder: out/ and out/某单位/
 
 
 def test_single_file_argument(project: Path):
     run = formgen("build", "declarations/宿州发布运营经费.yaml", "--format", "docx", cwd=project)
     assert run.returncode == 0, run.stderr
-    assert [p.name for p in (project / "output").iterdir() if not p.name.startswith(".")] == [
-        "宿州发布运营经费.docx"
+    assert sorted(p.name for p in (project / "output").iterdir() if not p.name.startswith(".")) == [
+        "中共宿州市委网络安全和信息化委员会办公室项目汇总表.xlsx",
+        "宿州发布运营经费.docx",
     ]
 
 
@@ -84,9 +87,12 @@ def test_help_and_usage_errors_are_chinese(tmp_path: Path):
         "用法：" in run.stdout and "输出文件夹" in run.stdout and "显示本帮助并退出" in run.stdout
     )
     assert "Usage" not in run.stdout and "Show this message" not in run.stdout
-    run = formgen("build", "--format", "pdf", cwd=tmp_path)
+    run = formgen("build", "--format", "docx,odt", cwd=tmp_path)
     assert run.returncode == 2
-    assert "的值无效" in run.stderr and "不是 'docx', 'xlsx', 'all' 之一" in run.stderr
+    assert (
+        "的值无效" in run.stderr
+        and "“odt”不是可用的格式；可用：docx、xlsx、html、pdf、all" in run.stderr
+    )
     run = formgen("build", "不存在.yaml", cwd=tmp_path)
     assert run.returncode == 2 and "不存在" in run.stderr
 

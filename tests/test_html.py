@@ -7,17 +7,20 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from test_variants import VARIANT
 
 from conftest import DECLARATIONS, EXPECTED
+from formgen.build import build
 from formgen.html_writer import IndexEntry, index_html, write_html
 from formgen.kinds.shenbao import layout
 from formgen.loader import load, loads
 from gridio import parse_expected, ref
 
 STEMS = sorted(p.stem for p in DECLARATIONS.glob("*.yaml"))
+UNIT = "中共宿州市委网络安全和信息化委员会办公室"
 
 
 class _TableReader(HTMLParser):
@@ -73,10 +76,27 @@ def read_html(text: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def previews(tmp_path_factory) -> Path:
+    """`formgen build --format html` on the bundled unit."""
     out = tmp_path_factory.mktemp("html")
-    for stem in STEMS:
-        write_html(layout(load(DECLARATIONS / f"{stem}.yaml")), out / f"{stem}.html")
+    report = build([DECLARATIONS], out, ("html",))
+    assert [r.stem for r in report.built] == STEMS and report.problems == []
     return out
+
+
+def test_html_build_writes_previews_and_an_index_only(previews: Path):
+    names = sorted(p.name for p in previews.iterdir() if not p.name.startswith("."))
+    assert names == sorted([f"{s}.html" for s in STEMS] + ["index.html", f"{UNIT}项目汇总表.xlsx"])
+
+
+def test_index_links_every_preview_and_lists_the_findings(previews: Path):
+    text = (previews / "index.html").read_text(encoding="utf-8")
+    assert _EXTERNAL.findall(re.sub(r'href="[^"]*"', "", text)) == []
+    links = [unquote(h) for h in re.findall(r'href="([^"]+)"', text)]
+    assert links == [f"{UNIT}项目汇总表.xlsx", *(f"{s}.html" for s in STEMS)]
+    assert all((previews / link).is_file() for link in links)
+    # `formgen check` finds one warning in the bundled unit, on line 113 of this declaration
+    assert text.count('<li class="warning">') == 1 and text.count("通过") == 5
+    assert "网络内容建设工作经费及网络综合治理.yaml:113:15: 警告 W-INDICATOR-L2" in text
 
 
 @pytest.mark.parametrize("stem", STEMS)

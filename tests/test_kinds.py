@@ -83,6 +83,7 @@ def test_a_toy_kind_builds_next_to_the_shenbao_and_reads_back(toy_kind, tmp_path
     assert [r.ok for r in report.results] == [True]
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
+        "中共宿州市委网络安全和信息化委员会办公室项目汇总表.xlsx",
         "劳务派遣人员经费-玩具表.docx",
         "劳务派遣人员经费-玩具表.xlsx",
         "劳务派遣人员经费.docx",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import DECLARATIONS
+from formgen.build import build
 from formgen.pdf import PdfJob, convert_forms, pdf_date, write_bundle
 
 STEMS = sorted(p.stem for p in DECLARATIONS.glob("*.yaml"))
@@ -110,3 +113,104 @@ def test_pdf_date_follows_source_date_epoch(monkeypatch):
     assert pdf_date(2022) == "D:20220101000000+00'00'"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     assert pdf_date(2022) == "D:20231114221320+00'00'"
+
+
+# -- formgen build --format pdf -----------------------------------------------------------
+
+UNIT = "中共宿州市委网络安全和信息化委员会办公室"
+
+
+def _names_in_the_forms(built: Path) -> list[str]:
+    from gridio import read_xlsx
+
+    return [read_xlsx(built / f"{s}.xlsx")["C3:H3"] for s in STEMS]
+
+
+@pytest.fixture(scope="module")
+def pdf_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The bundled unit built with --format pdf, in a scratch copy (it is edited below)."""
+    _need_tools()
+    root = tmp_path_factory.mktemp("pdf-build")
+    shutil.copytree(DECLARATIONS, root / "declarations")
+    out = root / "output"
+    report = build([root / "declarations"], out, ("pdf",))
+    assert report.problems == [] and len(report.built) == 6
+    return root, out
+
+
+def test_build_pdf_writes_a_pdf_per_form_and_the_bundle(pdf_build, built: Path):
+    from pypdf import PdfReader
+
+    root, out = pdf_build
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == sorted(
+        [f"{s}.{ext}" for s in STEMS for ext in ("docx", "pdf")]
+        + [f"{UNIT}项目汇总表.xlsx", f"{UNIT}合订本.pdf"]
+    )
+    bundle = out / f"{UNIT}合订本.pdf"
+    counts = [_pages(out / f"{s}.pdf") for s in STEMS]
+    assert _pages(bundle) == sum(counts) and all(n >= 1 for n in counts)
+    reader = PdfReader(bundle)
+    # one bookmark per form, in file order, named after the project (the forms' own C3)
+    assert [item.title for item in reader.outline] == _names_in_the_forms(built)
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert starts == [sum(counts[:i]) for i in range(6)]
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", _info(bundle))
+    assert len(sizes) == sum(counts)
+    assert all((round(float(w)), round(float(h))) == (595, 842) for w, h in sizes)
+
+
+def test_editing_one_declaration_reconverts_its_pdf_and_the_bundle_only(pdf_build):
+    root, out = pdf_build
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    report = build([root / "declarations"], out, ("pdf",))
+    assert len(report.skipped) == 6 and report.folder_outputs == []
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()} == before
+    path = root / "declarations" / "宿州发布运营经费.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目期: 2022年度", "项目期: 一年"),
+        encoding="utf-8",
+    )
+    report = build([root / "declarations"], out, ("pdf",))
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    changed = sorted(n for n in after if after[n] != before[n])
+    assert changed == sorted(
+        [
+            ".formgen-manifest.json",
+            "宿州发布运营经费.docx",
+            "宿州发布运营经费.pdf",
+            f"{UNIT}项目汇总表.xlsx",
+            f"{UNIT}合订本.pdf",
+        ]
+    )
+    assert "项目期一年" in _text(out / "宿州发布运营经费.pdf").replace("：", "")
+
+
+def test_without_soffice_pdf_fails_clearly_and_the_other_formats_build(project: Path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SOFFICE", str(project / "没有这个程序"))
+    out = project / "output"
+    report = build([project / "declarations"], out, ("docx", "xlsx", "pdf"))
+    assert len(report.built) == 6 and not list(out.glob("*.pdf"))
+    assert len(list(out.glob("*.docx"))) == 6 and len(list(out.glob("*.xlsx"))) == 6 + 1
+    (problem,) = report.problems
+    assert "LibreOffice" in problem.message and "apt-get install" in problem.hint
+    assert (out / f"{UNIT}项目汇总表.xlsx").exists()
+    # the forms are not recorded as done: the next build tries their PDFs again
+    again = build([project / "declarations"], out, ("docx", "xlsx", "pdf"))
+    assert len(again.built) == 6 and len(again.problems) == 1
+
+
+def test_cli_format_pdf_without_soffice(project: Path):
+    env = {**os.environ, "FORMGEN_SOFFICE": str(project / "没有这个程序")}
+    run = subprocess.run(
+        [sys.executable, "-m", "formgen", "build", "--format", "xlsx,pdf"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert run.returncode == 1
+    assert "需要 LibreOffice（soffice），本机没有找到" in run.stderr
+    assert "sudo apt-get install libreoffice-writer-nogui" in run.stderr
+    assert len(list((project / "output").glob("*.xlsx"))) == 7  # six forms and the summary

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from conftest import DECLARATIONS, SHARED
+from formgen.build import build
 from formgen.errors import DeclarationError
 from formgen.loader import load
 from formgen.rules import check_declaration as check
@@ -42,12 +43,17 @@ def rows_for(folder: Path) -> list:
 
 
 @pytest.fixture(scope="module")
-def summary(tmp_path_factory) -> Path:
+def summary(built: Path) -> Path:
+    """The summary `formgen build` wrote with the bundled unit's forms."""
+    return built / f"{UNIT}项目汇总表.xlsx"
+
+
+def test_build_writes_what_the_module_writes(summary: Path, tmp_path: Path):
     rows = rows_for(DECLARATIONS)
     unit = unit_name(rows, "declarations")
-    path = tmp_path_factory.mktemp("summary") / file_name(unit)
-    write_summary(path, f"{unit}项目汇总表", rows)
-    return path
+    assert file_name(unit) == summary.name
+    write_summary(tmp_path / "s.xlsx", f"{unit}项目汇总表", rows)
+    assert (tmp_path / "s.xlsx").read_bytes() == summary.read_bytes()
 
 
 def _sheet(path: Path):
@@ -169,3 +175,101 @@ def test_summary_validates_against_ecma376(summary: Path):
         timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# -- with the forms: incremental and reproducible ------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_building_twice_changes_nothing(project: Path):
+    out = project / "output"
+    build([project / "declarations"], out)
+    before = _files(out)
+    report = build([project / "declarations"], out)
+    assert len(report.skipped) == 6 and report.folder_outputs == []
+    assert _files(out) == before
+
+
+def test_an_edited_declaration_rebuilds_its_form_and_the_summary_only(project: Path):
+    out = project / "output"
+    build([project / "declarations"], out, ("docx", "xlsx", "html"))
+    before = _files(out)
+    path = project / "declarations" / "宿州发布运营经费.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("资金总额: 80") == 1 and text.count("财政拨款: 80") == 1
+    path.write_text(
+        text.replace("资金总额: 80", "资金总额: 90.5").replace("财政拨款: 80", "财政拨款: 90.5"),
+        encoding="utf-8",
+    )
+    report = build([project / "declarations"], out, ("docx", "xlsx", "html"))
+    after = _files(out)
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    summary = f"{UNIT}项目汇总表.xlsx"
+    assert changed == sorted(
+        [
+            ".formgen-manifest.json",
+            "index.html",
+            summary,
+            "宿州发布运营经费.docx",
+            "宿州发布运营经费.html",
+            "宿州发布运营经费.xlsx",
+        ]
+    )
+    assert [p.name for p in report.folder_outputs] == [summary, "index.html"]
+    totals = _sheet(out / summary)[9]
+    assert [totals[i].value for i in range(5, 11)] == [1431, 1431, 0, 567.5, 567.5, 0]
+
+
+def test_each_unit_folder_gets_its_own_summary_and_loses_it_with_its_last_form(project: Path):
+    decls = project / "declarations"
+    unit = decls / "某单位"
+    unit.mkdir()
+    (unit / "_unit.yaml").write_text("实施单位: 某单位全称\n", encoding="utf-8")
+    text = (decls / "劳务派遣人员经费.yaml").read_text(encoding="utf-8")
+    (unit / "甲.yaml").write_text(
+        text.replace("实施单位: 中共宿州市委网络安全和信息化委员会办公室\n", ""), encoding="utf-8"
+    )
+    out = project / "output"
+    build([decls], out)
+    ws = _sheet(out / "某单位" / "某单位全称项目汇总表.xlsx")
+    assert [ws.cell(3, c).value for c in (2, 3, 14)] == [
+        "劳务派遣人员经费",
+        "某单位全称",
+        "甲.yaml",
+    ]
+    assert ws.max_row == 4 and _sheet(out / f"{UNIT}项目汇总表.xlsx").max_row == 9
+    # building the sub-folder alone gives the same summary
+    again = _files(out)
+    build([unit], out, force=True)
+    assert (
+        _files(out)["某单位/某单位全称项目汇总表.xlsx"][1]
+        == again["某单位/某单位全称项目汇总表.xlsx"][1]
+    )
+    (unit / "甲.yaml").unlink()
+    report = build([decls], out)
+    assert sorted(p.name for p in report.removed) == sorted(
+        ["甲.docx", "甲.xlsx", "某单位全称项目汇总表.xlsx"]
+    )
+    assert not list((out / "某单位").glob("*.xlsx"))
+
+
+def test_a_summary_edited_by_hand_is_not_overwritten(project: Path):
+    out = project / "output"
+    build([project / "declarations"], out)
+    summary = out / f"{UNIT}项目汇总表.xlsx"
+    summary.write_bytes(b"edited")
+    path = project / "declarations" / "宿州发布运营经费.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = build([project / "declarations"], out)
+    assert summary.read_bytes() == b"edited"
+    assert [p.code for p in report.problems] == ["E-OUTPUT-EDITED"]
+    assert "--force" in report.problems[0].hint
+    build([project / "declarations"], out, force=True)
+    assert _sheet(summary).max_row == 9

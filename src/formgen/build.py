@@ -21,20 +21,24 @@ from pathlib import Path
 from . import __version__
 from .docx_writer import write_docx
 from .errors import ERROR, FormgenError, OutputError, Problem
+from .html_writer import write_html
 from .kinds import DEFAULT_KIND, all_kinds
 from .loader import load
 from .package import write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
+from .summary import ProjectRow, project_row
 from .template import Template, default_template, shipped_template
 from .vocabulary import UNIT_FILE
 from .xlsx_writer import write_xlsx
 
-FORMATS = ("docx", "xlsx")
-WRITERS = {"docx": write_docx, "xlsx": write_xlsx}
+FORMATS = ("docx", "xlsx")  # the default
+ALL_FORMATS = ("docx", "xlsx", "html", "pdf")
+WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "html": write_html}  # pdf: from the .docx
 SUFFIXES = (".yaml", ".yml")
 MANIFEST = ".formgen-manifest.json"
+OUTPUT_SUFFIXES = (".docx", ".xlsx", ".html", ".pdf")  # the only files formgen ever deletes
 
 
 @dataclass
@@ -47,6 +51,7 @@ class FormResult:
     warnings: list[Problem] = field(default_factory=list)  # printed; the form was built
     skipped: bool = False  # unchanged since the last build
     inputs: str = ""  # hash of everything the form is made from
+    row: ProjectRow | None = None  # its line in the unit's summary, when it could be loaded
 
     @property
     def ok(self) -> bool:
@@ -71,6 +76,7 @@ class BuildReport:
     removed: list[Path] = field(default_factory=list)  # outputs of deleted declarations
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)  # not tied to one form (manifest)
+    folder_outputs: list[Path] = field(default_factory=list)  # summaries, indexes, bundles written
 
     @property
     def built(self) -> list[FormResult]:
@@ -238,11 +244,13 @@ def build_one(
                 template if kind.key == DEFAULT_KIND else shipped_template(kind.template)
             )
             context.grids[kind.key] = kind.layout(decl, kind_template)
-        result.split_findings(check(context))
+        findings = check(context)
+        result.split_findings(findings)
+        result.row = project_row(source.name, decl, findings)
         if result.problems:
             return result
         for kind in kinds:
-            for fmt in formats:
+            for fmt in (f for f in formats if f in WRITERS):
                 target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
                 write = WRITERS[fmt]
                 result.hashes[target.name] = write(context.grids[kind.key], target)
@@ -389,6 +397,7 @@ def build(
     started = time.perf_counter()
     forget_settings()
     output = Path(output)
+    formats = with_sources(formats)
     template = template or default_template()
     manifest = read_manifest(output)
     forms: dict = manifest["forms"]
@@ -448,9 +457,14 @@ def build(
                 "warnings": _stored_warnings(result, output),
             }
     built = BuildReport(sorted(results, key=lambda r: r.stem))
+    if "pdf" in formats:
+        built.problems += _convert_pdfs(built.results, forms, output)
     if not keep_orphans:
         built.removed = _remove_orphans(forms, output, current)
-    if tasks or built.removed:
+    folders_changed = _unit_folders(built, manifest, output, formats, template, base, force)
+    if not keep_orphans:
+        built.removed += _remove_folder_orphans(manifest, output)
+    if tasks or built.removed or folders_changed:
         manifest["formgen"] = __version__
         try:
             write_manifest(output, manifest)
@@ -458,6 +472,144 @@ def build(
             built.problems += exc.problems
     built.seconds = time.perf_counter() - started
     return built
+
+
+def with_sources(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats in a fixed order, with the .docx a PDF is converted from."""
+    wanted = set(formats)
+    if "pdf" in wanted:
+        wanted.add("docx")
+    return tuple(f for f in ALL_FORMATS if f in wanted)
+
+
+def _convert_pdfs(results: list[FormResult], forms: dict, output: Path) -> list[Problem]:
+    """The PDFs of the forms written in this build, in one LibreOffice process. A form whose
+    PDF is missing is recorded as out of date, so that the next build tries again."""
+    from .unit_outputs import convert_pdfs, pdf_jobs
+
+    jobs = {}
+    for result in results:
+        if result.ok and not result.skipped and result.row is not None:
+            docx = [n for n in result.hashes if n.endswith(".docx")]
+            for job in pdf_jobs(output, result.stem, docx, result.row):
+                jobs[job] = result
+    written, problems = convert_pdfs(list(jobs), output)
+    for job, result in jobs.items():
+        if job.target in written:
+            result.hashes[job.target.name] = written[job.target]
+            result.outputs.append(job.target)
+            forms[result.stem]["outputs"][job.target.name] = written[job.target]
+        else:
+            forms[result.stem]["inputs"] = ""
+    return problems
+
+
+def _folder_file_format(name: str) -> str:
+    """Which format made a unit folder's file: the summary comes with every build."""
+    return {"html": "html", "pdf": "pdf"}.get(name.rsplit(".", 1)[-1], "summary")
+
+
+def _unit_folders(
+    report: BuildReport,
+    manifest: dict,
+    output: Path,
+    formats: tuple[str, ...],
+    template: Template,
+    base: str,
+    force: bool,
+) -> bool:
+    """Write the summary (and index, bundle) of every unit folder this build touched whose
+    forms changed; return whether anything was written."""
+    from .unit_outputs import Member, folder_inputs, write_folder
+
+    forms = manifest["forms"]
+    state = manifest.get("folders")
+    if not isinstance(state, dict):
+        state = manifest["folders"] = {}
+    by_folder: dict[str, dict[str, Member]] = {}
+    for r in report.results:
+        entry = forms.get(r.stem) if r.ok else None
+        by_folder.setdefault(Path(r.stem).parent.as_posix(), {})[r.stem] = Member(
+            r.stem,
+            r.source,
+            r.inputs,
+            dict((entry or {}).get("outputs") or {}),
+            r.row,
+            [] if r.ok else list(r.problems),
+        )
+    for key, entry in forms.items():  # forms of these folders built before, not named now
+        folder = Path(key).parent.as_posix()
+        source = Path(os.path.normpath(output / str(entry.get("source", ""))))
+        if folder in by_folder and key not in by_folder[folder] and source.is_file():
+            outputs = dict(entry.get("outputs") or {})
+            by_folder[folder][key] = Member(key, source, str(entry.get("inputs", "")), outputs)
+    changed = False
+    for folder in sorted(by_folder):
+        members = [by_folder[folder][k] for k in sorted(by_folder[folder])]
+        inputs = folder_inputs(base, members)
+        record = state.get(folder) if isinstance(state.get(folder), dict) else {}
+        recorded = {n: d for n, d in (record.get("outputs") or {}).items() if isinstance(d, str)}
+        here = output / folder
+        if (
+            not force
+            and record.get("inputs") == inputs
+            and recorded
+            and all(_sha256(here / n) == d for n, d in recorded.items())
+        ):
+            continue
+        produced = {"summary", *formats}
+        edited = [
+            here / n
+            for n, d in recorded.items()
+            if _folder_file_format(n) in produced and _sha256(here / n) not in (None, d)
+        ]
+        if edited and not force:
+            report.problems += [
+                Problem(
+                    str(t),
+                    None,
+                    None,
+                    f"{t} 在上次生成之后被改动过（可能是手工编辑的），这次没有覆盖它",
+                    f"要保留改动：先把 {t} 移到别处或改名，再重新生成；要放弃改动：加 --force",
+                    code="E-OUTPUT-EDITED",
+                )
+                for t in edited
+            ]
+            continue
+        result = write_folder(output, folder, members, formats, template)
+        report.problems += result.problems
+        kept = {n: d for n, d in recorded.items() if _folder_file_format(n) not in produced}
+        for name, digest in recorded.items():  # renamed (the unit's name changed): old one goes
+            target = here / name
+            if name not in result.written and name not in kept and _sha256(target) == digest:
+                target.unlink()
+                report.removed.append(target)
+        state[folder] = {
+            "inputs": inputs if result.complete else "",
+            "outputs": {**kept, **result.written},
+        }
+        report.folder_outputs += [here / n for n in result.written]
+        changed = True
+    return changed
+
+
+def _remove_folder_orphans(manifest: dict, output: Path) -> list[Path]:
+    """A unit folder none of whose forms are left loses its summary, index and bundle."""
+    state = manifest.get("folders")
+    if not isinstance(state, dict):
+        return []
+    alive = {Path(key).parent.as_posix() for key in manifest["forms"]}
+    removed = []
+    for folder in sorted(set(state) - alive):
+        record = state.pop(folder)
+        outputs = record.get("outputs") if isinstance(record, dict) else None
+        for name, digest in (outputs or {}).items():
+            target = output / folder / name
+            if _inside(target, output) and target.suffix in (".xlsx", ".html", ".pdf"):
+                if _sha256(target) == digest:
+                    target.unlink()
+                    removed.append(target)
+    return removed
 
 
 def _run(tasks: list, jobs: int):
@@ -497,7 +649,7 @@ def _remove_orphans(forms: dict, output: Path, current: dict[str, str]) -> list[
             continue
         for name, digest in (entry.get("outputs") or {}).items():
             target = output / Path(key).parent / name
-            if not _inside(target, output) or target.suffix not in (".docx", ".xlsx"):
+            if not _inside(target, output) or target.suffix not in OUTPUT_SUFFIXES:
                 continue  # a manifest edited by hand never makes formgen delete other files
             if _sha256(target) == digest:
                 target.unlink()

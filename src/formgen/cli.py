@@ -55,10 +55,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["docx", "xlsx", "all"]),
-    default="all",
+    default="docx,xlsx",
     show_default=True,
-    help="生成的格式：docx（Word）、xlsx（Excel）或 all（两者）。",
+    metavar="格式",
+    callback=lambda _ctx, _param, value: _formats(value),
+    help="生成的格式，多个用逗号分隔：docx（Word）、xlsx（Excel）、html（网页预览，不需要 Word）、"
+    "pdf（由 LibreOffice 从 Word 版转换，因此同时生成 docx）；all 即这四种。"
+    "每个单位文件夹还会生成“<单位>项目汇总表.xlsx”；有 html 时另生成 index.html，"
+    "有 pdf 时另生成“<单位>合订本.pdf”。",
 )
 @click.option(
     "-j",
@@ -76,16 +80,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def build_command(
     paths: tuple[Path, ...],
     output: Path,
-    fmt: str,
+    fmt: tuple[str, ...],
     jobs: int | None,
     force: bool,
     keep_orphans: bool,
     quiet: bool,
 ) -> None:
-    from .build import FORMATS, build
+    from .build import build
 
     paths = _default_paths(paths)
-    formats = FORMATS if fmt == "all" else (fmt,)
+    formats = fmt
     jobs = jobs or os.cpu_count() or 1
     show_bar = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     bar = None
@@ -138,6 +142,8 @@ def build_command(
     for problem in report.problems:
         click.echo(problem.format(), err=True)
     if not quiet:
+        for written in report.folder_outputs:
+            click.echo(f"已生成（单位汇总）：{written}")
         for removed in report.removed:
             click.echo(f"已删除：{removed}（对应的申报已不存在）")
     built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
@@ -152,6 +158,22 @@ def build_command(
         click.echo("  警告的内容：去掉 -q 再运行，或运行 formgen check")
     if failed or report.problems:
         sys.exit(1)
+
+
+FORMAT_NAMES = ("docx", "xlsx", "html", "pdf")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """`--format docx,pdf` → ("docx", "pdf"); `all` is every format."""
+    names = [n.strip().lower() for n in text.replace("，", ",").split(",") if n.strip()]
+    unknown = [n for n in names if n not in (*FORMAT_NAMES, "all")]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"“{'、'.join(unknown) or text}”不是可用的格式；可用：docx、xlsx、html、pdf、all，"
+            "多个用逗号分隔，如 --format docx,pdf",
+            param_hint="'--format'",
+        )
+    return FORMAT_NAMES if "all" in names else tuple(f for f in FORMAT_NAMES if f in names)
 
 
 _NONE_FOUND = "在 {} 中没有找到 .yaml 申报文件。"
