@@ -334,13 +334,34 @@ def test_a_lost_line_is_refused_and_nothing_is_written(tmp_path: Path, monkeypat
     out = tmp_path / "decl"
     report = import_paths([path], out, allow_unused=True)
     assert report.failed == 1 and report.written == 0 and not out.exists()
-    lost = [e for e in report.errors if "在导入结果中找不到" in e]
+    lost = [e for e in report.errors if e.code == "E-IMPORT-LOST"]
     # 质量指标 is in C16 (rows: 11 header, 12-15 数量指标); its two lines in D-E and G-H
-    assert [e.split(":", 1)[0] for e in lost] == [
+    assert [e.file for e in lost] == [
         f"{path} 申报表!{ref}"
         for ref in ("C16", "D16", "E16", "F16", "G16", "H16", "D17", "E17", "G17", "H17")
     ]
-    assert "“优良路率”" in lost[1] and "这是 formgen 的缺陷" in lost[1]
+    assert lost[1].format() == (
+        f"{path} 申报表!D16: 错误：这个单元格的内容“优良路率”在导入结果中找不到，"
+        "为免丢失，这张表没有写入\n  提示：这是 formgen 的缺陷，请把这个文件报告给维护人员；"
+        "在此之前请手工录入这份申报"
+    )
+
+
+def test_a_form_with_a_defect_is_an_error_not_a_skipped_sheet(tmp_path: Path):
+    d = other("缺一级")
+    path = write_workbook(
+        [("好", D, Style()), ("缺", d, Style(group_names="sparse"))], tmp_path / "两.xlsx"
+    )
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["缺"]["B12"] = None  # the first 一级 name, written once (sparse): B12 is now empty
+    wb.save(path)
+    report = import_paths([path], tmp_path / "decl")
+    assert report.failed == 1 and report.written == 1
+    (error,) = report.errors
+    assert error.code == "E-IMPORT-INCOMPLETE" and error.file == f"{path} 缺"
+    assert error.message.startswith("缺!C12 起的指标行没有一级指标")  # its row, from C
 
 
 def test_the_check_refuses_empty_and_complex_keys():

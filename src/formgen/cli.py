@@ -353,8 +353,8 @@ def import_command(
     out = dry_run  # with --dry-run stdout carries only the YAML
     for line in report.lines:
         click.echo(line, err=out)
-    for line in report.errors:
-        click.echo(line, err=True)
+    for problem in report.errors:
+        click.echo(problem.format(), err=True)
     done = (
         f"完成（--dry-run，未写入文件）：{len(report.yaml)} 份申报"
         if dry_run

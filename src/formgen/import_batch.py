@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Problem
 from .import_check import check
 from .importer import Imported, ImportError_, import_book, to_yaml
 
@@ -48,7 +49,7 @@ class Planned:
 @dataclass
 class ImportReport:
     lines: list[str] = field(default_factory=list)  # progress and findings (stdout)
-    errors: list[str] = field(default_factory=list)  # errors (stderr)
+    errors: list[Problem] = field(default_factory=list)  # errors (stderr)
     yaml: list[tuple[Path, str]] = field(default_factory=list)  # --dry-run: what would be written
     written: int = 0
     unchanged: int = 0
@@ -102,23 +103,30 @@ def _not_a_form_file(path: Path) -> str:
     return "不是 Word/Excel/WPS 表格文件（可导入 .xlsx .docx .xls .doc .et .wps）"
 
 
-def convert_legacy(files: list[Path], workdir: Path) -> tuple[dict[Path, Path], dict[Path, str]]:
+def convert_legacy(
+    files: list[Path], workdir: Path
+) -> tuple[dict[Path, Path], dict[Path, Problem]]:
     """.xls/.et → .xlsx and .doc/.wps → .docx with LibreOffice: one process per target
     format for the whole batch. Files are staged under unique names first, so that `a.xls`
     and `a.et`, or two `a.doc` in different folders, cannot overwrite each other."""
     from .soffice import INSTALL_HINT, convert, find_soffice
 
     converted: dict[Path, Path] = {}
-    failed: dict[Path, str] = {}
+    failed: dict[Path, Problem] = {}
     legacy = [f for f in files if f.suffix.lower() in LEGACY]
     if not legacy:
         return converted, failed
     by_hand = "；或用 WPS、Excel 或 Word 打开这个文件，另存为 .xlsx 或 .docx 后再导入"
     if find_soffice() is None:
         for file in legacy:
-            failed[file] = (
-                f"{file}: 错误：导入 {file.suffix} 文件需要 LibreOffice（soffice）把它转换为 "
-                f".{LEGACY[file.suffix.lower()]}，本机没有找到\n  提示：{INSTALL_HINT}{by_hand}"
+            failed[file] = Problem(
+                str(file),
+                None,
+                None,
+                f"导入 {file.suffix} 文件需要 LibreOffice（soffice）把它转换为 "
+                f".{LEGACY[file.suffix.lower()]}，本机没有找到",
+                INSTALL_HINT + by_hand,
+                code="E-IMPORT-NO-SOFFICE",
             )
         return converted, failed
     for to in ("xlsx", "docx"):
@@ -133,15 +141,23 @@ def convert_legacy(files: list[Path], workdir: Path) -> tuple[dict[Path, Path], 
             try:
                 shutil.copyfile(file, copy)
             except OSError as exc:
-                failed[file] = f"{file}: 错误：无法读取文件：{exc.strerror}"
+                failed[file] = Problem(
+                    str(file), None, None, f"无法读取文件：{exc.strerror}", code="E-IMPORT-READ"
+                )
                 continue
             staged[copy] = file
         result = convert(list(staged), to, workdir / f"out-{to}")
         for copy, target in result.converted.items():
             converted[staged[copy]] = target
         for copy, problem in result.failed.items():
-            hint = problem.hint or by_hand.lstrip("；或")
-            failed[staged[copy]] = f"{staged[copy]}: 错误：{problem.message}\n  提示：{hint}"
+            failed[staged[copy]] = Problem(
+                str(staged[copy]),
+                None,
+                None,
+                problem.message,
+                problem.hint or by_hand.lstrip("；或"),
+                code="E-IMPORT-CONVERT",
+            )
     return converted, failed
 
 
@@ -164,7 +180,7 @@ def import_paths(
         report.lines.append(f"已忽略：{path}（{why}）")
     for path, why in refused:
         report.failed += 1
-        report.errors.append(f"{path}: 错误：{why}")
+        report.errors.append(Problem(str(path), None, None, why, code="E-IMPORT-FILE-TYPE"))
     planned: list[Planned] = []
     with tempfile.TemporaryDirectory(prefix="formgen-import-") as work:
         converted, conversion_failed = convert_legacy(files, Path(work))
@@ -179,10 +195,16 @@ def import_paths(
             except (ImportError_, ReadError) as exc:
                 report.failed += 1
                 message = str(exc).replace(readable.name, path.name)
-                report.errors.append(f"{path}: 错误：{message}")
+                code = "E-IMPORT-READ" if isinstance(exc, ReadError) else "E-IMPORT-NOT-A-FORM"
+                report.errors.append(Problem(str(path), None, None, message, code=code))
                 continue
             for sheet, why in book.skipped:
                 report.lines.append(f"已跳过：{path} {sheet}：{why}")
+            for sheet, why in book.defects:
+                report.failed += 1
+                report.errors.append(
+                    Problem(f"{path} {sheet}", None, None, why, code="E-IMPORT-INCOMPLETE")
+                )
             for form in book.forms:
                 item = _plan(form, path, len(book.forms) > 1, report)
                 if item is not None:
@@ -215,16 +237,27 @@ def _plan(form: Imported, origin: Path, several: bool, report: ImportReport) -> 
     if not result.ok:
         report.failed += 1
         for problem in result.problems:
-            field = f"（字段：{problem.field}）" if problem.field else ""
             report.errors.append(
-                f"{where}: 错误：导入结果不是有效的申报：{problem.message}{field}\n"
-                "  提示：在原表中补上这一栏后重新导入；加 --dry-run 可看到导入结果"
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"导入结果不是有效的申报：{problem.message}",
+                    "在原表中补上这一栏后重新导入；加 --dry-run 可看到导入结果",
+                    field=problem.field,
+                    code="E-IMPORT-INVALID",
+                )
             )
         for cell in result.lost:
             report.errors.append(
-                f"{origin} {cell.where}: 错误：这个单元格的内容“{cell.text}”在导入结果中找不到，"
-                "为免丢失，这张表没有写入\n  提示：这是 formgen 的缺陷，请把这个文件报告给维护人员；"
-                "在此之前请手工录入这份申报"
+                Problem(
+                    f"{origin} {cell.where}",
+                    None,
+                    None,
+                    f"这个单元格的内容“{cell.text}”在导入结果中找不到，为免丢失，这张表没有写入",
+                    "这是 formgen 的缺陷，请把这个文件报告给维护人员；在此之前请手工录入这份申报",
+                    code="E-IMPORT-LOST",
+                )
             )
         return None
     stem = safe_stem(form.name) if several else origin.stem
@@ -265,7 +298,14 @@ def _write(item: Planned, force: bool, report: ImportReport) -> str:
             return "已存在且内容相同，未改动"
         report.failed += 1
         report.errors.append(
-            f"{item.target}: 错误：文件已存在且内容不同，未覆盖\n  提示：确认要覆盖时加 --force"
+            Problem(
+                str(item.target),
+                None,
+                None,
+                "文件已存在且内容不同，未覆盖",
+                "确认要覆盖时加 --force",
+                code="E-IMPORT-EXISTS",
+            )
         )
         return "未写入（文件已存在）"
     write_atomic(item.target, data)

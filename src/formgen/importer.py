@@ -47,6 +47,11 @@ class ImportError_(Exception):
     """The file holds no recognisable form (message in Chinese)."""
 
 
+class FormDefect(ImportError_):
+    """A form is there (its 项目名称 and indicator header were found) but cannot be imported
+    as it stands: an error for the report, never a sheet skipped quietly."""
+
+
 @dataclass
 class Imported:
     data: dict  # the declaration, keys in the usual order
@@ -178,7 +183,7 @@ def import_grid(grid: RawGrid) -> Imported:
             year = int(match.group(1))
             f.use(cell)
     if year is None:
-        raise ImportError_("找不到年度（如“（2022年度）”）")
+        raise FormDefect("找不到年度（如“（2022年度）”），请在表头写上年度后重新导入")
     data["年度"] = year
 
     def value(label_id: str, key: str, stop: int | None = None) -> None:
@@ -346,7 +351,7 @@ def _header_slots(f: _Finder, header: RawCell) -> dict[str, RawCell]:
             slots[key] = f.use(cell)
     f.use(next((c for c in grid.cells if fold(c.text) == "绩效指标"), None))
     if set(slots) != set(SLOTS):
-        raise ImportError_(
+        raise FormDefect(
             "绩效指标的表头不完整：需要一级指标，以及中期、年度两侧的二级指标、三级指标、指标值"
         )
     return slots
@@ -457,7 +462,9 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
         group_name = name_text(chunk.group.text) if chunk.group is not None else ""
         if not group_name:
             where = (chunk.group or chunk.first_row).where
-            raise ImportError_(f"{where} 起的指标行没有一级指标（一级指标一栏是空的）")
+            raise FormDefect(
+                f"{where} 起的指标行没有一级指标（一级指标一栏是空的），请在原表中补上"
+            )
         if group_name in indicators and group_name != last_group:
             notes.append(
                 f"{chunk.group.where}：一级指标“{group_name}”在前面已出现，"
@@ -472,7 +479,9 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
         key = (mid if has_mid else "") or (annual if has_annual else "") or mid or annual
         if not key:
             where = chunk.first_row.where
-            raise ImportError_(f"{where} 起的指标行没有二级指标（二级指标一栏是空的）")
+            raise FormDefect(
+                f"{where} 起的指标行没有二级指标（二级指标一栏是空的），请在原表中补上"
+            )
         other = annual if has_annual and annual and annual != key else None
         if key in group:
             cell = chunk.mid if mid == key else chunk.annual
@@ -559,6 +568,7 @@ class Book:
 
     forms: list[Imported]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet or table, reason)
+    defects: list[tuple[str, str]] = field(default_factory=list)  # forms that cannot be read
 
 
 def import_book(path: str | Path) -> Book:
@@ -581,13 +591,15 @@ def import_book(path: str | Path) -> Book:
             continue
         try:
             book.forms.append(import_grid(grid))
+        except FormDefect as exc:
+            book.defects.append((grid.name, str(exc)))
         except ImportError_ as exc:
             book.skipped.append((grid.name, str(exc)))
             carried = list(grid.above)
             if i == len(grids) - 1 and grid.below and book.forms:
                 book.forms[-1].unused += grid.below
                 book.forms[-1].cells += grid.below
-    if not book.forms:
+    if not book.forms and not book.defects:
         reasons = [why for _, why in book.skipped if why != "是空白的"]
         raise ImportError_(reasons[0] if reasons else "文件中没有表格")
     return book
