@@ -37,7 +37,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     options_metavar="[选项]",
     short_help="生成申报表（Word 与 Excel）。",
     help="生成申报表。不带参数时，把 declarations/ 下所有 .yaml 申报文件生成到 output/，"
-    "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx。"
+    "子文件夹原样保留；也可指定若干文件或文件夹。每份申报生成同名的 .docx 和 .xlsx"
+    "（--format 可选 html、pdf），每个输出文件夹另生成“<单位>项目汇总表.xlsx”。"
     "申报、单位文件（_unit.yaml）、模板都没有变、输出文件也未被改动的表会跳过；"
     "已删除的申报，其输出文件会一并删除。",
 )
