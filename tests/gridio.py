@@ -123,6 +123,9 @@ def cell_text(value, number_format: str = "General") -> str:
     """The text a reader sees: numbers as their format shows them ('0.00' → two decimals)."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and number_format.endswith("%"):  # "0.00%" → 95.83%
+        decimals = len(number_format.split(".")[1]) - 1 if "." in number_format else 0
+        return f"{value * 100:.{decimals}f}%"
     if isinstance(value, (int, float)) and number_format.startswith("0."):
         return f"{value:.{len(number_format) - 2}f}"
     if isinstance(value, float) and value.is_integer():

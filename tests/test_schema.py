@@ -369,8 +369,11 @@ def test_generated_valid_declarations_are_accepted_by_both(doc):
 
 
 def test_line_keys_all_in_schema():
+    from formgen.kinds import extra_keys
+
     line = declaration_schema()["$defs"]["指标行"]["properties"]
-    assert list(line) == list(LINE_KEYS)
+    assert list(line) == list(LINE_KEYS) + list(extra_keys("line"))  # the 申报's, then other kinds'
+    assert "实际完成值" in line  # the 自评表's results sit next to the targets
     assert json.dumps(declaration_schema(), ensure_ascii=False).count("三级指标") > 5
 
 
@@ -386,28 +389,28 @@ def test_keys_of_other_form_kinds_join_the_schema():
         template="form.yaml",
         layout=lambda decl, template: None,
         applies=lambda decl: False,
-        extra_keys={"line": ("实际完成值",), "funds_side": ("执行数",)},
+        extra_keys={"line": ("玩具完成值",), "funds_side": ("玩具执行数",)},
         read_extra=lambda reader, level, entries, field: {
             k: v[1].value for k, v in entries.items()
         },
     )
     kinds.register(kind)
-    KEY_TYPE["执行数"] = "amount"
-    KEY_HELP["实际完成值"] = ("实际完成值", "自评时填写：这一行实际做到了多少")
+    KEY_TYPE["玩具执行数"] = "amount"
+    KEY_HELP["玩具完成值"] = ("玩具完成值", "自评时填写：这一行实际做到了多少")
     try:
         schema = declaration_schema()
-        line = schema["$defs"]["指标行"]["properties"]["实际完成值"]
+        line = schema["$defs"]["指标行"]["properties"]["玩具完成值"]
         assert line["description"] == "自评时填写：这一行实际做到了多少"
         doc = copy.deepcopy(FULL)
-        doc["绩效指标"]["产出指标"]["数量指标"][0]["实际完成值"] = "≥3次"
-        doc["项目资金"]["年度"]["执行数"] = 95
+        doc["绩效指标"]["产出指标"]["数量指标"][0]["玩具完成值"] = "≥3次"
+        doc["项目资金"]["年度"]["玩具执行数"] = 95
         validator = jsonschema.Draft202012Validator(schema)
         assert loader_problems(dump(doc)) == []
         assert list(validator.iter_errors(instance(dump(doc)))) == []
-        doc["项目资金"]["年度"]["执行数"] = "九十五"
+        doc["项目资金"]["年度"]["玩具执行数"] = "九十五"
         assert not validator.is_valid(instance(dump(doc)))
     finally:
         kinds.unregister(kind.key)
-        KEY_TYPE.pop("执行数")
-        KEY_HELP.pop("实际完成值")
-    assert "实际完成值" not in json.dumps(declaration_schema(), ensure_ascii=False)
+        KEY_TYPE.pop("玩具执行数")
+        KEY_HELP.pop("玩具完成值")
+    assert "玩具完成值" not in json.dumps(declaration_schema(), ensure_ascii=False)

@@ -343,9 +343,24 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     help="核对过未用上的单元格后使用：照样写入申报文件，以状态 0 结束。",
 )
 @click.option("--dry-run", is_flag=True, help="只显示将写入的申报内容（YAML），不写任何文件。")
+@click.option(
+    "--into",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="申报文件",
+    help="把填好的《项目支出绩效自评表》导入这份已有申报的自评结果（按一级/二级/三级指标名称对应；"
+    "--force 覆盖申报中已有的不同结果）。",
+)
 def import_command(
-    paths: tuple[Path, ...], output: Path, force: bool, allow_unused: bool, dry_run: bool
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    allow_unused: bool,
+    dry_run: bool,
+    into: Path | None,
 ) -> None:
+    if into is not None:
+        _import_results(paths, into, force, allow_unused)
+        return
     from .import_batch import import_paths
 
     report = import_paths(paths, output, force=force, allow_unused=allow_unused, dry_run=dry_run)
@@ -374,6 +389,51 @@ def import_command(
             err=True,
         )
     if report.failed or (report.unused and not allow_unused):
+        sys.exit(1)
+
+
+def _import_results(paths: tuple[Path, ...], into: Path, force: bool, allow: bool) -> None:
+    """`formgen import 自评表.xlsx --into 申报.yaml`: results into an existing declaration."""
+    from .errors import FormgenError
+    from .readers import ReadError
+    from .results_import import NotAnEvaluation, import_results
+
+    if len(paths) != 1 or paths[0].is_dir():
+        click.echo("错误：用 --into 时只能指定一个自评表文件\n  提示：每次导入一份自评表", err=True)
+        sys.exit(1)
+    try:
+        report = import_results(paths[0], into, force=force, allow=allow)
+    except (NotAnEvaluation, ReadError) as exc:
+        click.echo(f"{paths[0]}: 错误：{exc}", err=True)
+        sys.exit(1)
+    except FormgenError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for line in report.unmatched_rows:
+        click.echo(f"{paths[0]}: 表中这一行在申报中找不到对应的年度指标：{line}", err=True)
+    if report.other_project:
+        click.echo(
+            f"{paths[0]}: 表中的项目名称是“{report.other_project}”，不是这份申报的项目"
+            f"\n  提示：核对是否选错了申报文件",
+            err=True,
+        )
+    for line in report.uncovered_lines:
+        click.echo(f"{line} 这一年度指标在表中没有对应行", err=True)
+    for line in report.unused:
+        click.echo(f"{paths[0]}: 未用上的单元格：{line}", err=True)
+    for line in report.conflicts:
+        click.echo(f"{line}（加 --force 覆盖）", err=True)
+    for line in report.notes:
+        click.echo(line)
+    if report.written:
+        click.echo(f"已导入：{paths[0]} → {into}（对应上 {report.matched} 行）")
+    else:
+        click.echo(
+            f"未改动 {into}：有对应不上的行或未用上的单元格（见上）。"
+            "核对后加 --allow-unused 仍然导入能对应上的部分",
+            err=True,
+        )
+    if not report.written or report.conflicts or (not report.clean and not allow):
         sys.exit(1)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grid import AMOUNT, CENTER, LABEL, TEXT, TITLE, YEAR, Grid, Page
+from .grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Grid, Page
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 from .template import Template
 
@@ -27,6 +27,7 @@ ROLE_ALIGN = {
     TEXT: "left",
     CENTER: "center",
     AMOUNT: "center",
+    PERCENT: "center",
 }
 
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."

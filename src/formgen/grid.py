@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 # Cell roles; each writer maps them to its styles.
 TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT = "title", "year", "label", "text", "center", "amount"
-ROLES = (TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT)
+PERCENT = "percent"  # a fraction (0.9583) shown as a percentage with two decimals (95.83%)
+ROLES = (TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT, PERCENT)
 
 # Paper sizes in millimetres, portrait (width, height).
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420), "Letter": (215.9, 279.4)}

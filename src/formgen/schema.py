@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .vocabulary import (
     BLOCK_KEYS,
+    EVAL_FUND_ROWS,
     FUND_KEYS,
     FUND_SIDES,
     GOAL_KEYS,
@@ -79,11 +80,20 @@ def _texts() -> dict:
     return {"type": [*_SCALAR, "null", "array"], "maxLength": MAX_TEXT, "items": _text()}
 
 
+def _fund_rows() -> dict:
+    """A table of the 自评表's fund rows, each an amount (its 全年预算数, say)."""
+    return {
+        "type": ["object", "null"],
+        "properties": {k: _described(_amount(), k) for k in EVAL_FUND_ROWS},
+        "additionalProperties": False,
+    }
+
+
 def _extras(level: str) -> dict:
     """Keys other form kinds read at a level (kinds.LEVELS), typed by vocabulary.KEY_TYPE."""
     from .kinds import extra_keys
 
-    values = {"amount": _amount, "texts": _texts}
+    values = {"amount": _amount, "texts": _texts, "year": _year, "fund_rows": _fund_rows}
     return {k: _described(values.get(KEY_TYPE.get(k, ""), _text)(), k) for k in extra_keys(level)}
 
 

@@ -181,3 +181,7 @@ PLACEHOLDER = re.compile(r"_{2,}|＿+")
 # the 申报's, e.g. the 自评表's results): "amount" (万元, a number), "texts" (a text or a
 # list of texts); any other key is one text. The editor schema follows this table.
 KEY_TYPE: dict[str, str] = {}
+
+# The fund rows of the 自评表 (年度资金总额, 其中：本年财政拨款, 上年结转资金, 其他资金), the keys
+# of its 全年预算数 / 全年执行数 / 年初预算数 tables (KEY_TYPE "fund_rows").
+EVAL_FUND_ROWS = ("资金总额", "本年财政拨款", "上年结转资金", "其他资金")

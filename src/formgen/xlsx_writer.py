@@ -12,7 +12,18 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .grid import AMOUNT, CENTER, LABEL, PAPER_CODE, TEXT, TITLE, YEAR, Grid, column_letter
+from .grid import (
+    AMOUNT,
+    CENTER,
+    LABEL,
+    PAPER_CODE,
+    PERCENT,
+    TEXT,
+    TITLE,
+    YEAR,
+    Grid,
+    column_letter,
+)
 from .measure import MAX_ROW_PT, PX_PER_CM, line_height, needed_height
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 from .template import Template
@@ -48,7 +59,13 @@ STYLE_TABLE: tuple[tuple[str, int, bool, str | None, int | None], ...] = (
     (CENTER, 0, True, "center", None),
     *((_amount_style(d), 0, True, "center", 163 + d if d else 0) for d in range(MAX_DECIMALS + 1)),
 )
-XF = {key: index for index, (key, *_rest) in enumerate(STYLE_TABLE)}
+# Styles only some forms use, appended after the table when a workbook needs them, so
+# that the styles part of the forms without them stays byte for byte what it was.
+# Number format 10 is the built-in "0.00%".
+EXTRA_STYLES: tuple[tuple[str, int, bool, str | None, int | None], ...] = (
+    (PERCENT, 0, True, "center", 10),
+)
+XF = {key: index for index, (key, *_rest) in enumerate(STYLE_TABLE + EXTRA_STYLES)}
 EMPTY_TABLE_STYLE = XF[LABEL]  # covered and empty positions inside the table keep the border
 
 
@@ -70,7 +87,8 @@ def sheet_name(title: str) -> str:
     return name
 
 
-def styles_xml(t: Template) -> str:
+def styles_xml(t: Template, extra: bool = False) -> str:
+    """The styles part; `extra` adds EXTRA_STYLES (for workbooks with percentages)."""
     font = escape(t.font_east_asian)
     numfmts = "".join(
         f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
@@ -80,7 +98,7 @@ def styles_xml(t: Template) -> str:
         '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
         '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
     )
-    xfs = [_xf(*row[1:]) for row in STYLE_TABLE]
+    xfs = [_xf(*row[1:]) for row in STYLE_TABLE + (EXTRA_STYLES if extra else ())]
     return (
         XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
         f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
@@ -191,6 +209,10 @@ def sheet_xml(grid: Grid) -> str:
                 style = XF[owner.role] if r < grid.head_rows else EMPTY_TABLE_STYLE
                 parts.append(f'<c r="{ref}" s="{style}"/>')
                 continue
+            if cell.role == PERCENT and cell.number is not None:
+                number = format(cell.number, "f")
+                parts.append(f'<c r="{ref}" s="{XF[PERCENT]}"><v>{number}</v></c>')
+                continue
             if cell.role == AMOUNT:
                 if cell.number is None:
                     parts.append(f'<c r="{ref}" s="{XF[_amount_style(0)]}"/>')
@@ -233,7 +255,7 @@ def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
     main = Part("xl/workbook.xml", workbook, _SML + "sheet.main+xml")
     styles = Part(
         "xl/styles.xml",
-        styles_xml(grids[0].template),
+        styles_xml(grids[0].template, any(c.role == PERCENT for g in grids for c in g.cells)),
         _SML + "styles+xml",
         OFFICE_REL + "styles",
         static=True,

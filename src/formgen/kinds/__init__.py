@@ -78,4 +78,7 @@ def _load_builtin() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from . import shenbao  # noqa: F401  (registers itself)
+        from . import (
+            shenbao,  # noqa: F401  (registers itself)
+            zipingbiao,  # noqa: F401  (registers itself)
+        )
