@@ -493,3 +493,60 @@ def test_declarations_with_results_validate_against_the_editor_schema(stem):
     )
     if wrong:
         assert not validator.is_valid(instance(wrong))
+
+
+def test_import_a_hand_made_form_in_another_style(tmp_path):
+    """A unit's own workbook: nothing merged (names repeated on every row), 一级 without its
+    weight, amounts typed as text with 万元, one 得分 worked out by hand differently, a wrong
+    总分 and a signature under the table."""
+    import openpyxl
+
+    from formgen.results_import import import_results
+
+    rows = []
+    for line in (GRIDS / "网络媒体协会运行经费.grid").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        cells = [c.strip() for c in line.split(" | ")]
+        above = rows[-1] if rows else []
+        cells = [above[i] if c == "^" else "" if c == "<" else c for i, c in enumerate(cells)]
+        rows.append([c.replace("<br>", "\n") for c in cells])
+    for cells in rows[12:26]:  # the indicator lines
+        cells[1] = re.sub(r"（\d+分）$", "", cells[1])
+        cells[0] = "绩效指标"
+    rows[5][4] = "22万元"  # 全年预算数 of 资金总额, as text
+    rows[14][7] = "4.5"  # 举办网媒协会活动: the unit's own 得分 (formgen computes 4.40)
+    rows[26][7] = "97.2"  # the unit's 总分
+    rows.append(["填表人：张三", "", "", "", "", "", "", "", ""])
+    book = openpyxl.Workbook()
+    for cells in rows:
+        book.active.append(cells)
+    filled = tmp_path / "自评.xlsx"
+    book.save(filled)
+
+    decl = _fresh(tmp_path)
+    report = import_results(filled, decl)
+    assert report.matched == 14 and report.unmatched_rows == [] and report.uncovered_lines == []
+    assert report.unused == ["Sheet!A28：“填表人：张三”"] and not report.written
+    report = import_results(filled, decl, allow=True)
+    text = decl.read_text(encoding="utf-8")
+    assert "      资金总额: 22\n" in text  # the amount, without 万元
+    assert "        得分: 4.5\n" in text  # differs from the computed 4.40: kept as given
+    # formgen's total with the unit's 4.5: 97.10 − 4.40 + 4.5 = 97.20, the file's 97.2
+    assert not [n for n in report.notes if "表中的总分" in n]
+    rows[26][7] = "98"
+    book = openpyxl.Workbook()
+    for cells in rows:
+        book.active.append(cells)
+    book.save(filled)
+    report = import_results(filled, _fresh(tmp_path / "again"), allow=True)
+    (note,) = [n for n in report.notes if "表中的总分" in n]
+    assert "Sheet!H27" in note and "98" in note and "97.20" in note
+
+
+def test_year_end_funds_that_do_not_add_up():
+    text = edit(EMERGENCY, "      本年财政拨款: 97.5\n", "      本年财政拨款: 95\n")
+    (hit,) = found(text, "W-EVAL-FUNDS-SUM")
+    # 95 + 17.5 = 112.5, not 115
+    assert hit[0] == line_of(text, "资金总额: 115") and "112.5" in hit[1] and "115" in hit[1]
+    assert found(EMERGENCY, "W-EVAL-FUNDS-SUM") == []

@@ -71,6 +71,8 @@ class ReadForm:
     achieved: str
     rows: list[FileRow]
     unused: list[RawCell] = field(default_factory=list)
+    total: Decimal | None = None  # the file's 总分, compared with formgen's, never imported
+    total_where: str = ""
 
 
 def _strip_weight(text: str) -> str:
@@ -129,7 +131,9 @@ def read_form(grid: RawGrid) -> ReadForm:
             )
         }:
             use(cell)
-    use(find("绩效指标"))
+    for cell in grid.cells:  # the tall label, merged or written on every row
+        if fold(cell.text) == fold("绩效指标"):
+            use(cell)
 
     year = None
     for cell in [*grid.above, *grid.cells]:
@@ -165,6 +169,7 @@ def read_form(grid: RawGrid) -> ReadForm:
         use(grid.at(goal.row + goal.rowspan, goal.col))  # the 申报表's goal, already in the file
 
     rows = []
+    total_cell = None
     row = header.row + 1
     while row < grid.n_rows:
         first = grid.at(row, 0)
@@ -173,6 +178,7 @@ def read_form(grid: RawGrid) -> ReadForm:
             for key in ("分值", "得分"):
                 if key in cols:
                     use(grid.at(row, cols[key]))
+            total_cell = grid.at(row, cols["得分"]) if "得分" in cols else None
             break
 
         def cell(key: str, r: int = row) -> RawCell | None:
@@ -212,7 +218,9 @@ def read_form(grid: RawGrid) -> ReadForm:
     if name_cell is not None:
         used.add(id(name_cell))
     name = name_cell.text.strip() if name_cell is not None else ""
-    return ReadForm(name, year, funds, achieved, rows, unused)
+    total = _points(total_cell)
+    where = total_cell.where if total_cell is not None else ""
+    return ReadForm(name, year, funds, achieved, rows, unused, total, where)
 
 
 # -- writing into the declaration --------------------------------------------------------------
@@ -448,4 +456,9 @@ def import_results(
         report.written = True
     if ev.total is not None:
         report.notes.append(f"按导入后的申报计算：总分 {ev.total}")
+    if form.total is not None and ev.total is not None and form.total != ev.total:
+        report.notes.append(
+            f"{Path(form_path).name} {form.total_where}：表中的总分是 {form.total}，"
+            f"formgen 按导入的结果算出 {ev.total}；自评表以 formgen 算出的为准，请核对表中的计算"
+        )
     return report

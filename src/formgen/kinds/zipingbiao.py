@@ -673,6 +673,24 @@ def _register_rules() -> None:
                     "补上年度指标值，或写上“得分: …”",
                 )
 
+    @rule("W-EVAL-FUNDS-SUM", WARNING, kind=KEY)
+    def funds_add_up(ctx: Context) -> Iterator[Problem]:
+        ev = derive(ctx.decl)
+        for column, attr in (("全年预算数", "budget"), ("全年执行数", "spent")):
+            total, *parts = (getattr(fund, attr) for fund in ev.funds)
+            if total is None or all(p is None for p in parts):
+                continue
+            rest = sum((p for p in parts if p is not None), Decimal(0))
+            if rest != total:
+                yield at(
+                    ctx,
+                    "W-EVAL-FUNDS-SUM",
+                    f"{ANNUAL_FUNDS}.{column}.资金总额",
+                    f"{column}：本年财政拨款、上年结转资金、其他资金合计 {rest}，"
+                    f"不等于资金总额 {total}",
+                    "核对这几行金额：资金总额应等于其余三行之和",
+                )
+
     @rule("W-EVAL-INCOMPLETE", WARNING, kind=KEY)
     def results_complete(ctx: Context) -> Iterator[Problem]:
         ev = derive(ctx.decl)
@@ -721,6 +739,7 @@ KIND = kinds.register(
             "W-EVAL-HIGH",
             "W-EVAL-NO-TARGET",
             "W-EVAL-INCOMPLETE",
+            "W-EVAL-FUNDS-SUM",
         ),
     )
 )
