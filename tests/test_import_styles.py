@@ -410,3 +410,50 @@ def test_a_docx_with_two_forms_a_table_that_is_not_one_and_notes_after(tmp_path:
     assert [(c.where, c.text) for c in book.forms[1].unused] == [
         ("表格后第 1 段", "填表说明：以上两表由财务股汇总。")
     ]
+
+
+def test_a_self_evaluation_sheet_is_skipped_with_its_reason(tmp_path: Path):
+    path = write_workbook(
+        [("申报", D, Style())],
+        tmp_path / "簿.xlsx",
+        extra_sheets=[
+            ("自评", {"A1": "项目支出绩效自评表", "A3": "项目名称", "B12": "一级指标"}),
+        ],
+    )
+    book = import_book(path)
+    assert [f.sheet for f in book.forms] == ["申报"] and book.defects == []
+    assert book.skipped == [
+        ("自评", "这是一张绩效自评表；formgen import 只导入项目支出绩效目标申报表")
+    ]
+
+
+def test_percent_and_date_cells_read_as_shown(tmp_path: Path):
+    import datetime
+
+    import openpyxl
+
+    path = write_xlsx(D, Style(), tmp_path / "数.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "100%":  # 验收合格率, both sides
+                cell.value, cell.number_format = 1, "0%"
+            elif cell.value == "≥85%":
+                cell.value, cell.number_format = 0.855, "0.0%"
+            elif cell.value == "2023年底":
+                cell.value, cell.number_format = (
+                    datetime.datetime(2023, 12, 31),
+                    'yyyy"年"m"月"d"日"',
+                )
+            elif cell.value == "2025年底":
+                cell.value, cell.number_format = datetime.date(2025, 12, 1), "yyyy-mm-dd"
+    wb.save(path)
+    decl, form = imported(path)
+    lines = {
+        ln.mid.name: (ln.mid.value, ln.annual.value) for ln in decl.indicators[0].blocks[1].lines
+    }
+    assert lines == {"优良路率": ("85.5%", "≥80%"), "验收合格率": ("100%", "100%")}
+    timing = decl.indicators[0].blocks[2].lines[0]
+    assert (timing.mid.value, timing.annual.value) == ("2025-12-01", "2023年12月31日")
+    assert form.unused == []

@@ -109,7 +109,7 @@ def convert_legacy(
     """.xls/.et → .xlsx and .doc/.wps → .docx with LibreOffice: one process per target
     format for the whole batch. Files are staged under unique names first, so that `a.xls`
     and `a.et`, or two `a.doc` in different folders, cannot overwrite each other."""
-    from .soffice import INSTALL_HINT, convert, find_soffice
+    from .soffice import INSTALL_HINT, TIMEOUT_SECONDS, convert, find_soffice
 
     converted: dict[Path, Path] = {}
     failed: dict[Path, Problem] = {}
@@ -146,7 +146,9 @@ def convert_legacy(
                 )
                 continue
             staged[copy] = file
-        result = convert(list(staged), to, workdir / f"out-{to}")
+        # one process for the group; a large archive gets time in proportion
+        timeout = TIMEOUT_SECONDS + 20 * len(staged)
+        result = convert(list(staged), to, workdir / f"out-{to}", timeout=timeout)
         for copy, target in result.converted.items():
             converted[staged[copy]] = target
         for copy, problem in result.failed.items():
@@ -218,7 +220,7 @@ def import_paths(
         if dry_run:
             verb = "将写入"
         elif report.held_back:
-            verb = "未写入"
+            verb = "待写入（核对下面列出的单元格后加 --allow-unused）"
         else:
             verb = _write(item, force, report)
         report.lines.append(f"{verb}：{item.origin} {item.form.sheet} → {item.target}")

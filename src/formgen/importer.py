@@ -165,6 +165,8 @@ def import_grid(grid: RawGrid) -> Imported:
         if cell is not None and fold(cell.text) != fold(default_template().labels[label_id]):
             labels[label_id] = cell.text.strip()
 
+    if any("自评表" in fold(c.text) for c in list(grid.above) + grid.cells if len(c.text) < 40):
+        raise ImportError_("这是一张绩效自评表；formgen import 只导入项目支出绩效目标申报表")
     header = f.find("一级指标")
     if header is None or f.find("项目名称") is None:
         raise ImportError_(

@@ -90,19 +90,34 @@ def read_grids(path: str | Path) -> list[RawGrid]:
 
 
 def _displayed(value, number_format: str) -> tuple[str, Decimal | None]:
-    """A cell's text as Excel shows it, and its number if it is one."""
+    """A cell's text as Excel shows it, and its number if it is one. A percentage cell
+    (`95%` is stored as 0.95) reads as it is shown and is not a number; a date as a date."""
+    import datetime
+
     if value is None:
         return "", None
     if isinstance(value, bool):
         return ("TRUE" if value else "FALSE"), None
+    fmt = number_format or ""
     if isinstance(value, (int, float)):
-        match = re.fullmatch(r"0\.(0+)", number_format or "")
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        percent = re.fullmatch(r"0(?:\.(0+))?%", fmt)
+        if percent:
+            places = len(percent.group(1) or "")
+            shown = (number * 100).quantize(Decimal(1).scaleb(-places))
+            return f"{shown:f}%", None
+        match = re.fullmatch(r"0\.(0+)", fmt)
         if match:
             number = number.quantize(Decimal(1).scaleb(-len(match.group(1))))
         elif number == number.to_integral_value():
             number = number.quantize(Decimal(1))
         return format(number, "f"), number
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, datetime.date):
+        if "年" in fmt:
+            return f"{value.year}年{value.month}月" + (f"{value.day}日" if "d" in fmt else ""), None
+        return value.isoformat(), None
     return str(value), None
 
 
