@@ -423,7 +423,10 @@ def test_a_self_evaluation_sheet_is_skipped_with_its_reason(tmp_path: Path):
     book = import_book(path)
     assert [f.sheet for f in book.forms] == ["申报"] and book.defects == []
     assert book.skipped == [
-        ("自评", "这是一张绩效自评表；formgen import 只导入项目支出绩效目标申报表")
+        (
+            "自评",
+            "这是一张绩效自评表，不是申报表；自评结果用“formgen import 自评表文件 --into 申报文件.yaml”导入",
+        )
     ]
 
 

@@ -166,7 +166,9 @@ def import_grid(grid: RawGrid) -> Imported:
             labels[label_id] = cell.text.strip()
 
     if any("自评表" in fold(c.text) for c in list(grid.above) + grid.cells if len(c.text) < 40):
-        raise ImportError_("这是一张绩效自评表；formgen import 只导入项目支出绩效目标申报表")
+        raise ImportError_(
+            "这是一张绩效自评表，不是申报表；自评结果用“formgen import 自评表文件 --into 申报文件.yaml”导入"
+        )
     header = f.find("一级指标")
     if header is None or f.find("项目名称") is None:
         raise ImportError_(
