@@ -101,18 +101,27 @@ def test_rule_findings_on_unit_fields_name_the_unit_file(unit_project: Path):
 # -- reproducible -------------------------------------------------------------------------
 
 
-def _build_in_subprocess(project: Path, out: str, tz: str, fake_time: float, jobs: int = 1) -> None:
+def _build_in_subprocess(project: Path, out: str, tz: str, moment: str, jobs: int = 1) -> None:
+    """Build under another time zone and a clock really set to `moment` by libfaketime
+    (the whole process sees it: time, datetime, file times); the child prints the year it
+    sees, so a clock that did not move fails the test instead of passing silently."""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        pytest.skip(
+            "faketime (Debian package faketime) is not installed: the clock cannot be moved"
+        )
     code = (
-        "import time, sys\n"
-        f"time.time = lambda: {fake_time}\n"
+        "import datetime, sys\n"
+        "print(datetime.datetime.now().year, flush=True)\n"
         "from formgen.cli import main\n"
         f"sys.argv = ['formgen', 'build', '-o', '{out}', '-j', '{jobs}', '-q']\n"
         "main()\n"
     )
-    env = {**os.environ, "TZ": tz}
+    # worker pools wait on the monotonic clock: moving it too would hang them
+    env = {**os.environ, "TZ": tz, "DONT_FAKE_MONOTONIC": "1"}
     env.pop("SOURCE_DATE_EPOCH", None)
     run = subprocess.run(
-        [sys.executable, "-c", code],
+        [faketime, "-f", moment, sys.executable, "-c", code],
         cwd=project,
         env=env,
         capture_output=True,
@@ -120,11 +129,12 @@ def _build_in_subprocess(project: Path, out: str, tz: str, fake_time: float, job
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[0] == moment[:4], f"the clock did not move: {run.stdout!r}"
 
 
 def test_byte_identical_whatever_the_clock_time_zone_and_order(unit_project: Path):
-    _build_in_subprocess(unit_project, "a", "UTC", 1.0e9)
-    _build_in_subprocess(unit_project, "b", "Asia/Shanghai", 2.0e9, jobs=2)
+    _build_in_subprocess(unit_project, "a", "UTC", "2001-09-09 01:46:40")
+    _build_in_subprocess(unit_project, "b", "Asia/Shanghai", "2033-05-18 03:33:20", jobs=2)
     first, second = outputs(unit_project / "a"), outputs(unit_project / "b")
     assert len(first) == 14 and first == second  # 6 forms × 2, a summary per unit folder
     # building one form on its own gives the same bytes as building it among all
