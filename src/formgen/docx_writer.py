@@ -145,8 +145,9 @@ def document_xml(grid: Grid) -> str:
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         col = 0
         while col < grid.n_cols:
-            cell = anchors.get(col)
-            if cell is not None:
+            anchor = anchors.get(col)
+            if anchor is not None:
+                cell = anchor
                 width = sum(widths[col : col + cell.colspan])
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(

@@ -170,7 +170,8 @@ def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
     per-member cost was half of a form's writing time, and it cannot reuse
     compressed static parts.
     """
-    local, central = [], []
+    local: list[bytes] = []
+    central: list[bytes] = []
     offset = 0
     for part in parts:
         m = part if isinstance(part, Member) else member(*part)

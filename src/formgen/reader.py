@@ -24,7 +24,7 @@ from .vocabulary import PLAIN_NUMBER, SPAN, UNIT_FILE, YEAR, closest
 try:  # libyaml: several times faster than the pure-Python parser
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
 class _Loader(_BaseLoader):
@@ -183,11 +183,12 @@ def read_file(path: str | Path, unit: str | Path | None | bool = True) -> Docume
 
 def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of an offset (in bytes or characters)."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
-    start = text.rfind(newline, 0, offset) + 1
-    prefix = text[start:offset]
-    column = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
-    return text.count(newline, 0, offset) + 1, column + 1
+    if isinstance(text, bytes):
+        start = text.rfind(b"\n", 0, offset) + 1
+        column = len(text[start:offset].decode("utf-8", "replace"))
+        return text.count(b"\n", 0, offset) + 1, column + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
 
 
 def _too_large(source: str, size: int) -> Problem:
@@ -304,9 +305,11 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
                 break
         else:
             message += f"（解析器原文：{problem}）"
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        raise DeclarationError([Problem(source, line, column, message, hint, code=code)]) from None
+        at_line = mark.line + 1 if mark else None
+        at_column = mark.column + 1 if mark else None
+        raise DeclarationError(
+            [Problem(source, at_line, at_column, message, hint, code=code)]
+        ) from None
     except yaml.reader.ReaderError:
         # libyaml reports a byte offset; find the character ourselves.
         bad = _NON_PRINTABLE.search(text)
@@ -393,11 +396,13 @@ class Reader:
     def error(
         self, node: Node | None, code: str, message: str, hint: str = "", field: str = ""
     ) -> None:
-        line = column = None
+        line: int | None = None
+        column: int | None = None
         source = self.source
         if node is not None:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
-            source = self.unit_source if node.start_mark.name == self.unit_source else source
+            if self.unit_source and node.start_mark.name == self.unit_source:
+                source = self.unit_source
         self.problems.append(Problem(source, line, column, message, hint, field, code=code))
 
     def _check_node(self, node: Node, field: str) -> bool:

@@ -423,7 +423,9 @@ def annual_count_within_mid(ctx: Context) -> Iterator[Problem]:
             for line in block.lines:
                 mid, annual = _count(line.mid), _count(line.annual)
                 if (
-                    mid
+                    line.mid
+                    and line.annual
+                    and mid
                     and annual
                     and mid[1] == annual[1]
                     and "%" not in mid[1]
@@ -547,7 +549,7 @@ def check(ctx: Context) -> list[Problem]:
     only for declarations that produce that kind's form."""
     settings = ctx.settings
     kinds = {k.key for k in ctx.kinds()}
-    findings = []
+    findings: list[Problem] = []
     for rule_id, (_sev, fn) in RULES.items():
         owner = RULE_KIND.get(rule_id)
         if rule_id not in settings.disabled and (owner is None or owner in kinds):

@@ -17,7 +17,7 @@ from .errors import DeclarationError, Problem
 try:
     import tomllib
 except ImportError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+    import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 VOCABULARIES = ("2015", "2021")
 

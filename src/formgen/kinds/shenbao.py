@@ -75,7 +75,7 @@ class Walk(Reader):
             raise DeclarationError(self.problems)
         return Declaration(
             source=self.source,
-            year=year,
+            year=year or 0,  # None only with a problem, raised above
             name=name,
             unit=unit,
             department=department,
@@ -131,13 +131,11 @@ class Walk(Reader):
         self.read_extras("goals", entries, "总体目标")
         if "中期年度" in entries:
             span = self.span(entries["中期年度"][1], "总体目标.中期年度")
-        return (
-            span,
-            *(
-                self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
-                for k in ("中期目标", "年度目标")
-            ),
+        mid, annual = (
+            self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
+            for k in ("中期目标", "年度目标")
         )
+        return span, mid, annual
 
     def goal_items(self, node: Node, field: str) -> tuple[str, ...]:
         """A goal: one text (its lines are items) or a list of items, one per line."""
@@ -220,7 +218,7 @@ class Walk(Reader):
         if not self._check_node(lines_node, field):
             return None
         lines = []
-        ended = {"中期": None, "年度": None}  # where a side's lines stopped
+        ended: dict[str, int | None] = {"中期": None, "年度": None}  # where a side's lines stopped
         for i, line_node in enumerate(lines_node.value):
             line = self.line(line_node, f"{field}[{i}]")
             if line is None:
@@ -231,12 +229,11 @@ class Walk(Reader):
             ):
                 if not present and ended[side] is None:
                     ended[side] = i
-                elif present and ended[side] is not None:
+                elif present and (stop := ended[side]) is not None:
                     self.error(
                         line_node,
                         "E-LINE-ORDER",
-                        f"{side}一侧的指标行不连续：第 {ended[side] + 1} 行没有{side}指标，"
-                        f"这一行却有",
+                        f"{side}一侧的指标行不连续：第 {stop + 1} 行没有{side}指标，这一行却有",
                         f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
                         f"{field}[{i}]",
                     )
@@ -267,7 +264,7 @@ class Walk(Reader):
                 "两侧名称不同时只写“中期三级指标”和“年度三级指标”",
                 f"{field}.三级指标",
             )
-        sides = []
+        sides: list[Side | None] = []
         for side in ("中期", "年度"):
             if f"{side}三级指标" not in entries and f"{side}指标值" not in entries:
                 sides.append(None)
@@ -283,7 +280,7 @@ class Walk(Reader):
                 field,
             )
             return None
-        return Line(*sides, path=field)
+        return Line(sides[0], sides[1], path=field)
 
     def labels(self, node: Node | None) -> dict[str, str]:
         if node is None:
