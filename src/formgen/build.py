@@ -9,6 +9,7 @@ by content hashes kept in a small manifest in the output folder.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -347,7 +348,9 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _source_key(source: Path, output: Path) -> str:
+    """A file's path relative to the output folder (asked once per warning: cached)."""
     return Path(os.path.relpath(source.resolve(), output.resolve())).as_posix()
 
 

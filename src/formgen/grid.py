@@ -9,6 +9,7 @@ refuses overlapping merges, so a writer never meets a hole or an overlap.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -96,50 +97,67 @@ class Grid:
         if problem:
             raise GridError([Problem(self.kind or "grid", None, None, problem, code="E-GRID")])
 
-    @property
+    @functools.cached_property
     def n_cols(self) -> int:
         return len(self.widths_cm)
 
     def defect(self) -> str | None:
         """Why the cells do not tile the grid exactly once, or None."""
-        if not self.widths_cm:
+        n_rows, n_cols = self.n_rows, self.n_cols
+        if not n_cols:
             return "网格没有列宽"
-        if sorted(self.cells, key=lambda c: (c.row, c.col)) != list(self.cells):
-            return "网格的单元格没有按行、列排序"
-        owner: dict[tuple[int, int], Cell] = {}
+        owner: list[Cell | None] = [None] * (n_rows * n_cols)  # row-major positions
+        previous = (-1, -1)
         for cell in self.cells:
+            if (cell.row, cell.col) <= previous:
+                return "网格的单元格没有按行、列排序"
+            previous = (cell.row, cell.col)
             if cell.role not in ROLES:
                 return f"单元格 {cell.ref} 的角色“{cell.role}”未知"
-            if cell.rowspan < 1 or cell.colspan < 1:
-                return f"单元格 {cell.ref} 的跨度不是正数"
-            if cell.row + cell.rowspan > self.n_rows or cell.col + cell.colspan > self.n_cols:
-                return f"单元格 {cell.ref} 超出了 {self.n_rows} 行 × {self.n_cols} 列的网格"
-            if cell.row < self.head_rows and (cell.col, cell.colspan) != (0, self.n_cols):
+            if cell.rowspan < 1 or cell.colspan < 1 or cell.row < 0 or cell.col < 0:
+                return f"单元格 {cell.ref} 的位置或跨度不是正数"
+            if cell.row + cell.rowspan > n_rows or cell.col + cell.colspan > n_cols:
+                return f"单元格 {cell.ref} 超出了 {n_rows} 行 × {n_cols} 列的网格"
+            if cell.row < self.head_rows and (cell.col, cell.colspan) != (0, n_cols):
                 return f"表上方的第 {cell.row + 1} 行应为一个占满整行的单元格"
             for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    other = owner.setdefault((r, c), cell)
-                    if other is not cell:
-                        return f"单元格 {cell.ref} 与 {other.ref} 重叠于 {column_letter(c)}{r + 1}"
-        for r in range(self.n_rows):
-            for c in range(self.n_cols):
-                if (r, c) not in owner:
-                    return f"网格在 {column_letter(c)}{r + 1} 处有空洞：没有单元格覆盖它"
+                start = r * n_cols + cell.col
+                span = owner[start : start + cell.colspan]
+                if any(span):
+                    c = next(i for i, o in enumerate(span) if o is not None)
+                    other = span[c]
+                    assert other is not None
+                    where = f"{column_letter(cell.col + c)}{r + 1}"
+                    return f"单元格 {cell.ref} 与 {other.ref} 重叠于 {where}"
+                owner[start : start + cell.colspan] = [cell] * cell.colspan
+        if None in owner:
+            r, c = divmod(owner.index(None), n_cols)
+            return f"网格在 {column_letter(c)}{r + 1} 处有空洞：没有单元格覆盖它"
         return None
 
     def rows(self) -> list[list[Cell]]:
         """Anchors per row (row-major), including rows that hold no anchor."""
+        return self._rows
+
+    @functools.cached_property
+    def _rows(self) -> list[list[Cell]]:
         out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
         for cell in self.cells:
             out[cell.row].append(cell)
         return out
 
-    def covering(self) -> dict[tuple[int, int], Cell]:
-        """The anchor covering each position that is not itself an anchor's top-left."""
+    @functools.cached_property
+    def _covering(self) -> dict[tuple[int, int], Cell]:
         covered: dict[tuple[int, int], Cell] = {}
         for cell in self.cells:
+            if cell.rowspan == 1 and cell.colspan == 1:
+                continue
             for r in range(cell.row, cell.row + cell.rowspan):
                 for c in range(cell.col, cell.col + cell.colspan):
-                    if (r, c) != (cell.row, cell.col):
-                        covered[(r, c)] = cell
+                    covered[(r, c)] = cell
+            del covered[(cell.row, cell.col)]
         return covered
+
+    def covering(self) -> dict[tuple[int, int], Cell]:
+        """The anchor covering each position that is not itself an anchor's top-left."""
+        return self._covering

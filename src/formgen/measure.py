@@ -7,6 +7,7 @@ rule uses the same numbers to warn where a text cannot fit at all.
 
 from __future__ import annotations
 
+import functools
 import math
 
 PX_PER_CM = 96 / 2.54
@@ -29,6 +30,7 @@ def text_lines(text: str, width_cm: float, font_pt: float) -> int:
     return sum(max(1, math.ceil(text_width(line) / per_line)) for line in text.split("\n"))
 
 
+@functools.lru_cache(maxsize=16384)  # labels and common values recur in every form
 def needed_height(text: str, width_cm: float, font_pt: float) -> float:
     """Points a cell of this width needs for the wrapped text (over all the rows it spans)."""
     return text_lines(text, width_cm, font_pt) * font_pt * LINE_HEIGHT + CELL_PADDING_PT

@@ -148,10 +148,8 @@ class Member:
 
 def member(name: str, data: str | bytes) -> Member:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return Member(
-        name.encode("ascii"), zlib.crc32(raw), len(raw), packer.compress(raw) + packer.flush()
-    )
+    deflated = zlib.compress(raw, 6, wbits=-15)  # raw deflate, as zip stores it
+    return Member(name.encode("ascii"), zlib.crc32(raw), len(raw), deflated)
 
 
 @functools.lru_cache(maxsize=256)

@@ -31,10 +31,19 @@ class _Loader(_BaseLoader):
     """Resolves only `null` (and empty values): every other scalar is read from its text, so
     `1.0`, `yes` and `0x10` stay as typed, and the resolver's regexes are not run for them."""
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag.endswith(":null")]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
+    def resolve(self, kind, value, implicit):
+        # What PyYAML's resolver does with only its null pattern left, without its per-node
+        # lookups and regular expressions (a tenth of the loading time).
+        if kind is ScalarNode:
+            if implicit[0] and value in _NULLS:
+                return _STD + "null"
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1's plain nulls
 
 
 _STD = "tag:yaml.org,2002:"

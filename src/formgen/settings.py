@@ -70,6 +70,7 @@ def _read(path: Path) -> dict:
                     None,
                     f"项目设置文件格式错误：{exc}",
                     "参照 docs/rules.md 中的示例检查 TOML 格式",
+                    code="E-SETTINGS",
                 )
             ]
         ) from None
@@ -86,6 +87,7 @@ def _parse(path: Path, table: dict) -> Settings:
                 None,
                 f"vocabulary 的值“{vocabulary}”无效",
                 '只能是 "2015"（2015 年规则）或 "2021"（2021 年指引）',
+                code="E-SETTINGS",
             )
         )
     disabled = table.get("disable", [])
@@ -97,6 +99,7 @@ def _parse(path: Path, table: dict) -> Settings:
                 None,
                 "disable 应为规则编号的列表",
                 '例如 disable = ["W-VALUE-NO-UNIT"]',
+                code="E-SETTINGS",
             )
         )
         disabled = []
@@ -109,6 +112,7 @@ def _parse(path: Path, table: dict) -> Settings:
                 None,
                 "declarations 应为申报文件夹的路径（文字）",
                 '例如 declarations = "申报"（相对于本文件所在的文件夹）',
+                code="E-SETTINGS",
             )
         )
         root = ""
