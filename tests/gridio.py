@@ -85,15 +85,28 @@ def read_docx(path: Path) -> dict[str, str]:
             text = "".join(t.text or "" for t in child.iter(f"{W}t"))
             if text:
                 heads.append(text)
+    # The form's table; a table that continues it after an empty paragraph (formgen
+    # draws the indicator section as its own table, so Word repeats its header row)
+    # adds its rows below, on the same columns.
     tables = body.findall(f"{W}tbl")
-    assert len(tables) == 1
+    assert tables
     n_cols = len(tables[0].find(f"{W}tblGrid").findall(f"{W}gridCol"))
+    for table in tables[1:]:
+        assert len(table.find(f"{W}tblGrid").findall(f"{W}gridCol")) == n_cols
+    between = [
+        child
+        for child in body
+        if child.tag == f"{W}p"
+        and body.index(child) > body.index(tables[0])
+        and body.index(child) < body.index(tables[-1])
+    ]
+    assert all(not "".join(p.itertext()).strip() for p in between), "text between the tables"
     for i, head in enumerate(heads, start=1):  # the title and year line above the table
         grid[ref(i, 1, 1, n_cols)] = head
     top = len(heads) + 1
     anchors: dict[tuple[int, int], list] = {}  # (row, col) → [text, rowspan, colspan]
     owner: dict[tuple[int, int], tuple[int, int]] = {}
-    for i, tr in enumerate(tables[0].findall(f"{W}tr")):
+    for i, tr in enumerate(tr for table in tables for tr in table.findall(f"{W}tr")):
         row, col = i + top, 1
         for tc in tr.findall(f"{W}tc"):
             pr = tc.find(f"{W}tcPr")
@@ -155,3 +168,15 @@ def read_xlsx(path: Path, sheet: int = 0) -> dict[str, str]:
                 cell = ws.cell(row, col)
                 grid[ref(row, col)] = cell_text(cell.value, cell.number_format)
     return grid
+
+
+def unbroken_labels(grid: dict[str, str]) -> dict[str, str]:
+    """The grid with each template label that formgen broke over two lines (templates/
+    form.yaml `label_breaks`, used where a label does not fit its column) joined again,
+    for oracles that state a label's words, not where it wraps."""
+    import yaml
+
+    template = Path(__file__).resolve().parent.parent / "templates" / "form.yaml"
+    data = yaml.safe_load(template.read_text(encoding="utf-8"))
+    joined = {broken: broken.replace("\n", "") for broken in data.get("label_breaks", {}).values()}
+    return {k: joined.get(v, v) for k, v in grid.items()}

@@ -48,6 +48,15 @@ def test_xlsx_every_table_cell_has_borders_and_alignment(built: Path, stem: str)
     borders = styles.findall(f"{S}borders/{S}border")
     cells = {c.get("r"): c for c in sheet.iter(f"{S}c")}
     n_rows = len(sheet.findall(f"{S}sheetData/{S}row"))
+    # A merged label that a page break crosses is printed at its top (on the page where
+    # its rows begin); every other cell is vertically centred.
+    breaks = [int(b.get("id")) for b in sheet.iter(f"{S}brk")]
+    across = set()
+    for m in sheet.iter(f"{S}mergeCell"):
+        first, last = m.get("ref").split(":")
+        r1, r2 = int(first[1:]), int(last[1:])
+        if any(r1 <= b < r2 for b in breaks):
+            across.add(first)
     for r in range(3, n_rows + 1):
         for col in "ABCDEFGH":
             cell = cells.get(f"{col}{r}")
@@ -57,7 +66,8 @@ def test_xlsx_every_table_cell_has_borders_and_alignment(built: Path, stem: str)
             for side in ("left", "right", "top", "bottom"):
                 assert border.find(f"{S}{side}").get("style") == "thin", f"{col}{r} {side}"
             align = xf.find(f"{S}alignment")
-            assert align.get("vertical") == "center" and align.get("wrapText") == "1", f"{col}{r}"
+            vertical = "top" if f"{col}{r}" in across else "center"
+            assert align.get("vertical") == vertical and align.get("wrapText") == "1", f"{col}{r}"
     ws = openpyxl.load_workbook(path).worksheets[0]
     # labels centred, long texts (goals, 三级 names) left-aligned
     assert ws["A3"].alignment.horizontal == "center"
@@ -117,8 +127,9 @@ def test_docx_fonts_page_and_title(built: Path, stem: str):
         "insideV",
     }
     assert all(b.get(f"{W}val") == "single" for b in borders)
-    widths = [int(g.get(f"{W}w")) for g in body.iter(f"{W}gridCol")]
-    assert len(widths) == 8 and sum(widths) <= 11906 - 2 * margin
+    for table in body.findall(f"{W}tbl"):  # the form, and its indicator section
+        widths = [int(g.get(f"{W}w")) for g in table.iter(f"{W}gridCol")]
+        assert len(widths) == 8 and sum(widths) <= 11906 - 2 * margin
 
 
 def test_goal_items_are_separate_paragraphs(built: Path):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Grid, Page
+from .grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Cell, Grid, Page
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .pages import row_heights, usable_height_pt
 from .template import Template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -31,12 +32,38 @@ ROLE_ALIGN = {
 }
 
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+# Kinsoku: characters that may not begin a line, and ones that may not end one
+# (Word's own lists for Simplified Chinese, as its 中文版式 options set them).
+NO_LINE_START = "!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠"
+NO_LINE_END = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
 SETTINGS = (
     XML_HEAD + f'<w:settings xmlns:w="{W_NS}">'
     '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
+    f'<w:noLineBreaksAfter w:lang="zh-CN" w:val="{escape(NO_LINE_END)}"/>'
+    f'<w:noLineBreaksBefore w:lang="zh-CN" w:val="{escape(NO_LINE_START)}"/>'
     '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
     "</w:settings>"
 )
+
+
+# Characters Word would draw with the Latin font unless told they are East Asian.
+EAST_ASIAN_HINT = frozenset("≥≤“”‘’—…×÷±·°℃※№")
+# Chinese font names and what Word and WPS know them as elsewhere, with their charset
+# (86 = GB2312) and PANOSE: the font table lets WPS on Linux and Word for Mac find a
+# stand-in when the face itself is missing.
+FONT_TABLE = {
+    "宋体": ("SimSun", "02010600030101010101"),
+    "新宋体": ("NSimSun", "02010609030101010101"),
+    "仿宋": ("FangSong", "02010609060101010101"),
+    "仿宋_GB2312": ("FangSong_GB2312", "02010609030101010101"),
+    "黑体": ("SimHei", "02010609060101010101"),
+    "楷体": ("KaiTi", "02010609060101010101"),
+    "楷体_GB2312": ("KaiTi_GB2312", "02010609030101010101"),
+}
+# A row taller than this share of a page may break across pages (else Word cuts it).
+SPLIT_SHARE = 1 / 3
+PAGE_FIELDS = ("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页")
+FOOTER_RID = "rId4"  # after styles, settings and the font table (see docx_parts)
 
 
 def _half_points(pt: float) -> int:
@@ -55,7 +82,8 @@ def styles_xml(t: Template) -> str:
         XML_HEAD + f'<w:styles xmlns:w="{W_NS}"><w:docDefaults>'
         f'<w:rPrDefault><w:rPr>{_fonts(t)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        "<w:pPrDefault><w:pPr><w:kinsoku/><w:overflowPunct/>"
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
         f"<w:qFormat/><w:rPr>{_fonts(t)}</w:rPr></w:style>"
@@ -69,12 +97,23 @@ def styles_xml(t: Template) -> str:
 
 def _run(text: str, rpr: str) -> str:
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    if EAST_ASIAN_HINT.intersection(text):  # ≥ “ ” — × in Chinese text: the Chinese glyphs
+        if "<w:rFonts " in rpr:
+            rpr = rpr.replace("<w:rFonts ", '<w:rFonts w:hint="eastAsia" ', 1)
+        else:
+            rpr = '<w:rPr><w:rFonts w:hint="eastAsia"/>' + rpr.removeprefix("<w:rPr>")
+            rpr = rpr if rpr.endswith("</w:rPr>") else rpr + "</w:rPr>"
     return f"<w:r>{rpr}<w:t{space}>{escape(text)}</w:t></w:r>"
 
 
-def _paragraphs(text: str, align: str, rpr: str = "", spacing: str = "") -> str:
-    """One paragraph per line of the text (a goal's items each on their own line)."""
-    ppr = f'<w:pPr>{spacing}<w:jc w:val="{align}"/></w:pPr>'
+def _paragraphs(
+    text: str, align: str, rpr: str = "", spacing: str = "", keep_next: bool = False
+) -> str:
+    """One paragraph per line of the text (a goal's items each on their own line).
+    keep_next: keep it on the page of the next paragraph, which in a table row keeps
+    the row with the next row."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    ppr = f'<w:pPr>{keep}{spacing}<w:jc w:val="{align}"/></w:pPr>'
     if not text:
         return f"<w:p>{ppr}</w:p>"
     return "".join(
@@ -95,13 +134,14 @@ def _tc(width: int, span: int, vmerge: str | None, body: str) -> str:
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
 
 
-def _page_xml(page: Page) -> str:
-    """CT_SectPr's page size and margins."""
+def _page_xml(page: Page, footer_rid: str | None = None) -> str:
+    """CT_SectPr's footer reference, page size and margins."""
+    footer = f'<w:footerReference w:type="default" r:id="{footer_rid}"/>' if footer_rid else ""
     width, height = (round(mm * TWIPS_PER_MM) for mm in page.size_mm)
     orient = ' w:orient="landscape"' if page.orientation == "landscape" else ""
     margin = round(page.margin_cm * TWIPS_PER_CM)
     return (
-        f'<w:pgSz w:w="{width}" w:h="{height}"{orient}/>'
+        footer + f'<w:pgSz w:w="{width}" w:h="{height}"{orient}/>'
         f'<w:pgMar w:top="{margin}" w:right="{margin}" w:bottom="{margin}" w:left="{margin}"'
         ' w:header="851" w:footer="992" w:gutter="0"/>'
     )
@@ -109,8 +149,7 @@ def _page_xml(page: Page) -> str:
 
 def document_xml(grid: Grid) -> str:
     t = grid.template
-    widths = [round(cm * TWIPS_PER_CM) for cm in grid.widths_cm]
-    total = sum(widths)
+    widths = [int(cm * TWIPS_PER_CM) for cm in grid.widths_cm]  # never wider than meant
     title_rpr = (
         f'<w:rPr>{_fonts(t)}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
         f'<w:szCs w:val="{_half_points(t.title_pt)}"/></w:rPr>'
@@ -129,52 +168,144 @@ def document_xml(grid: Grid) -> str:
                 cell.text, "center", rpr, '<w:spacing w:after="120"/>' if cell.role == YEAR else ""
             )
         )
+    covered = grid.covering()  # for vMerge continuation cells
+    heights = row_heights(grid)
+    tall = usable_height_pt(grid) * SPLIT_SHARE
+    keep_next = set()  # rows kept on the page of the row after them
+    for first, last in grid.keep:
+        keep_next.update(range(first, last))
+    split = grid.repeat_row if grid.repeat_row is not None else grid.n_rows
+    if grid.repeat_row is not None:
+        keep_next.add(grid.repeat_row)  # the header row stays with the first block
+    sections = [range(grid.head_rows, split), range(split, grid.n_rows)]
+    tables = []
+    for rows_range in sections:
+        if not rows_range:
+            continue
+        body = []
+        for r in rows_range:
+            pr = "<w:cantSplit/>" if heights[r] <= tall else ""
+            if r == grid.repeat_row:
+                pr += "<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
+            body.append(f"<w:tr><w:trPr>{pr}</w:trPr>" if pr else "<w:tr>")
+            body.append(_row(grid, r, rows[r], covered, widths, r in keep_next))
+            body.append("</w:tr>")
+        tables.append(_table(widths, "".join(body)))
+    # An empty one-point paragraph between the tables keeps Word from joining them into
+    # one (w:tblHeader repeats only rows that begin a table).
+    hairline = (
+        '<w:p><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+    )
+    parts.append(hairline.join(tables))
+    footer = FOOTER_RID if t.page_numbers else None
+    parts.append(f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>")
+    return "".join(parts)
+
+
+def _table(widths: list[int], rows: str) -> str:
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
-    parts.append(
-        f'<w:tbl><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>"
         f"<w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
+        + rows
+        + "</w:tbl>"
     )
-    covered = grid.covering()  # for vMerge continuation cells
-    for r in range(grid.head_rows, grid.n_rows):
-        anchors = {c.col: c for c in rows[r]}
-        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        col = 0
-        while col < grid.n_cols:
-            anchor = anchors.get(col)
-            if anchor is not None:
-                cell = anchor
-                width = sum(widths[col : col + cell.colspan])
-                vmerge = "restart" if cell.rowspan > 1 else None
-                parts.append(
-                    _tc(width, cell.colspan, vmerge, _paragraphs(cell.text, ROLE_ALIGN[cell.role]))
-                )
-            else:
-                cell = covered[(r, col)]
-                width = sum(widths[col : col + cell.colspan])
-                parts.append(_tc(width, cell.colspan, "continue", "<w:p/>"))
-            col += cell.colspan
-        parts.append("</w:tr>")
-    parts.append(f"</w:tbl><w:p/><w:sectPr>{_page_xml(grid.page)}</w:sectPr></w:body></w:document>")
-    return "".join(parts)
+
+
+def _row(
+    grid: Grid,
+    r: int,
+    anchors_in_row: list[Cell],
+    covered: dict[tuple[int, int], Cell],
+    widths: list[int],
+    keep_next: bool,
+) -> str:
+    anchors = {c.col: c for c in anchors_in_row}
+    out = []
+    col = 0
+    while col < grid.n_cols:
+        cell = anchors.get(col)
+        if cell is not None:
+            width = sum(widths[col : col + cell.colspan])
+            vmerge = "restart" if cell.rowspan > 1 else None
+            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
+            body = _paragraphs(text, ROLE_ALIGN[cell.role], keep_next=keep_next)
+            out.append(_tc(width, cell.colspan, vmerge, body))
+        else:
+            cell = covered[(r, col)]
+            width = sum(widths[col : col + cell.colspan])
+            body = _paragraphs("", "left", keep_next=keep_next) if keep_next else "<w:p/>"
+            out.append(_tc(width, cell.colspan, "continue", body))
+        col += cell.colspan
+    return "".join(out)
+
+
+def _amount_text(cell: Cell, t: Template) -> str:
+    """An amount as written, padded to the template's fixed decimals (never rounded)."""
+    if cell.number is None or t.decimals is None:
+        return cell.text
+    decimals = max(t.decimals, -int(cell.number.as_tuple().exponent))
+    return f"{cell.number:.{decimals}f}"
+
+
+def font_table_xml(t: Template) -> str:
+    """CT_Fonts: each font the document names, with its other name and charset."""
+    fonts = []
+    for name in dict.fromkeys((t.font_east_asian, t.font_latin)):
+        alt, panose = FONT_TABLE.get(name, (None, None))
+        body = f'<w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>' if alt else ""
+        charset = "86" if alt else "00"
+        fonts.append(
+            f'<w:font w:name="{escape(name)}">{body}<w:charset w:val="{charset}"/>'
+            '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        )
+    return XML_HEAD + f'<w:fonts xmlns:w="{W_NS}">{"".join(fonts)}</w:fonts>'
+
+
+def footer_xml(t: Template) -> str:
+    """第 X 页 共 Y 页, centred, in the body font: PAGE and NUMPAGES fields."""
+    size = _half_points(t.body_pt)
+    rpr = f'<w:rPr>{_fonts(t)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    runs = []
+    for i, piece in enumerate(PAGE_FIELDS):
+        if i % 2:
+            runs.append(
+                f'<w:fldSimple w:instr=" {piece} "><w:r>{rpr}<w:t>1</w:t></w:r></w:fldSimple>'
+            )
+        else:
+            runs.append(f'<w:r>{rpr}<w:t xml:space="preserve">{piece}</w:t></w:r>')
+    return (
+        XML_HEAD + f'<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+        f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{"".join(runs)}</w:p></w:ftr>'
+    )
 
 
 def docx_parts(grid: Grid) -> list[Member | tuple[str, str | bytes]]:
+    t = grid.template
     main = Part("word/document.xml", document_xml(grid), _WML + "document.main+xml")
     parts = [
-        Part(
-            "word/styles.xml",
-            styles_xml(grid.template),
-            _WML + "styles+xml",
-            OFFICE_REL + "styles",
-            static=True,
-        ),
+        Part("word/styles.xml", styles_xml(t), _WML + "styles+xml", OFFICE_REL + "styles", True),
         Part("word/settings.xml", SETTINGS, _WML + "settings+xml", OFFICE_REL + "settings", True),
+        Part(
+            "word/fontTable.xml",
+            font_table_xml(t),
+            _WML + "fontTable+xml",
+            OFFICE_REL + "fontTable",
+            True,
+        ),
     ]
+    if t.page_numbers:  # relationship rId4 (FOOTER_RID): the parts are numbered in this order
+        parts.append(
+            Part(
+                "word/footer1.xml", footer_xml(t), _WML + "footer+xml", OFFICE_REL + "footer", True
+            )
+        )
     return package_members(main, parts, grid.title, grid.year)
 
 

@@ -91,6 +91,11 @@ class Grid:
     page: Page = Page()
     head_rows: int = 2  # rows printed above the table (title, year line), one cell each
     kind: str = ""  # the form kind's key, for messages
+    # Printing: the row every page repeats at its top (it and the rows after it form the
+    # section that runs across pages; .docx draws it as a table of its own), and row
+    # ranges (first, last) kept on one page wherever they fit on one.
+    repeat_row: int | None = None
+    keep: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         problem = self.defect()

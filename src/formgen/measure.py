@@ -1,41 +1,202 @@
-"""How much room a text needs: the one place that measures text for any writer or rule.
+"""How many lines a text takes in a cell, from real font metrics.
 
-Excel and LibreOffice do not grow a row for wrapped text in a merged cell, so
-the .xlsx writer sets row heights from this estimate, and the W-XLSX-CLIPPED
-rule uses the same numbers to warn where a text cannot fit at all.
+Excel and LibreOffice do not grow rows for wrapped text in merged cells, so the
+.xlsx row heights are computed here; the column split and the page plan use the
+same numbers. The advances in data/metrics.json (made by tools/font_metrics.py)
+are the widest of SimSun and its free fallbacks, Noto Serif/Sans CJK SC: a CJK
+character is one em, a Latin one its own advance. Lines are counted in whole
+characters and broken the way a renderer breaks them, never more optimistically:
+Latin words and numbers stay whole, no line starts with closing punctuation or
+ends with opening punctuation (kinsoku: the character before moves down with
+it), and a number with its unit (`≥2400人次`) moves to the next line as one
+piece when the line can hold it. Over-counting is safe (a row a little tall);
+under-counting clips text.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import math
+import re
+from pathlib import Path
 
+PT_PER_CM = 72 / 2.54
 PX_PER_CM = 96 / 2.54
 MAX_ROW_PT = 409.0  # Excel's highest row
-LINE_HEIGHT = 1.45  # a line of CJK text, as a multiple of the font size (CJK fonts run tall)
-CELL_PADDING_PT = 6  # above and below the text of a cell
+# Inner cell margins left + right: Word's 57 twips a side (0.1 cm), Excel's ~3 px a side.
+CELL_PADDING_CM = 0.22
+# Above and below the lines of a cell: Excel/Calc draw text from the row's top
+# edge plus a point or two; Word's cell margins top/bottom are 0.
+ROW_PADDING_PT = 3.0
+
+# Kinsoku shori (GB/T 15834 and JIS X 4051 in practice): characters that may not
+# start a line, and characters that may not end one.
+NO_LINE_START = frozenset("，。、；：！？）】』」”’》〉〕］｝.,;:!?)]}%％‰℃·・…—～")
+NO_LINE_END = frozenset("（【『「“‘《〈〔［｛([{")
+
+# Characters that measure something when they follow a number (人次, 小时, 万元, 个月 …).
+UNIT_CHARS = (
+    "人次个家件项条篇期场批台套所名户元万亿千百天日月年时小分秒周部本册份页字米里吨度座辆处起户校村"
+)
+# A number with its sign, decimals, percent and up to two unit characters after it:
+# ≥2400人次, ≤6 小时 (the space counts), 95%, 100万人次 (first two kept).
+_NUMBER_UNIT = re.compile(
+    rf"[≥≤＞＜><±约~～]?\s?[0-9][0-9.,]*(?:\s?[%％‰])?(?:\s?[{UNIT_CHARS}]{{1,2}})?"
+)
+_LATIN_WORD = re.compile(r"[!-~\u00a0-\u024f]+")  # runs of non-space Latin: renderers keep them
 
 
-def text_width(text: str) -> int:
-    """Width in Latin character units: a CJK (or other wide) character counts two."""
-    # 2 extra UTF-8 bytes per BMP CJK character, 1 for 2-byte characters
-    wide = len(text.encode("utf-8")) - len(text)
-    return len(text) + (wide + 1) // 2
+@functools.cache
+def _metrics() -> tuple[dict[str, float], float]:
+    data = json.loads((Path(__file__).parent / "data" / "metrics.json").read_text("utf-8"))
+    return data["advance_em"], float(data["line_em"])
 
 
-def text_lines(text: str, width_cm: float, font_pt: float) -> int:
-    """Lines the text needs when wrapped in a cell this wide (a little pessimistic)."""
-    unit_px = font_pt * 96 / 72 / 2  # a Latin unit is half an em
-    per_line = max(1.0, (width_cm * PX_PER_CM - 8) / unit_px)
-    return sum(max(1, math.ceil(text_width(line) / per_line)) for line in text.split("\n"))
+def line_em() -> float:
+    """Line pitch as a multiple of the font size: the tallest of SimSun's fallbacks."""
+    return _metrics()[1]
+
+
+def advance_em(ch: str) -> float:
+    """Advance of one character in em: one em unless the table says it is narrower."""
+    return _metrics()[0].get(ch, 1.0)
+
+
+def width_em(text: str) -> float:
+    table = _metrics()[0]
+    return sum(table.get(ch, 1.0) for ch in text)
+
+
+def _units(line: str, glue_numbers: bool) -> list[str]:
+    """The pieces a line may break between: a CJK character each, Latin words whole,
+    spaces on their own; numbers with their unit as one piece when `glue_numbers`."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if glue_numbers:
+            m = _NUMBER_UNIT.match(line, i)
+            if m and any(c.isdigit() for c in m.group()):
+                out.append(m.group())
+                i = m.end()
+                continue
+        m = _LATIN_WORD.match(line, i)
+        if m:
+            out.append(m.group())
+            i = m.end()
+            continue
+        out.append(line[i])
+        i += 1
+    return out
+
+
+def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
+    eps = 1e-6
+    queue = units[::-1]  # popped from the end
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    while queue:
+        unit = queue.pop()
+        w = width_em(unit) * font_pt
+        if unit.isspace():
+            lines[-1].append(unit)  # a space at a line's end takes no room
+            used += w
+            continue
+        if w > width_pt + eps and len(unit) > 1:
+            # Wider than a whole line: renderers cut it where they can, at worst
+            # between characters.
+            finer = _units(unit, glue_numbers=False)
+            queue.extend(reversed(finer if len(finer) > 1 else list(unit)))
+            continue
+        current = lines[-1]
+        if used + w <= width_pt + eps or not "".join(current).strip():
+            current.append(unit)
+            used += w
+            continue
+        # The unit starts a new line. Kinsoku: closing punctuation may not start it,
+        # opening punctuation may not end the previous line; the piece before moves down.
+        while current and current[-1].isspace():
+            current.pop()
+        carry: list[str] = []
+        if kinsoku and unit[0] in NO_LINE_START and len(current) > 1:
+            carry.insert(0, current.pop())
+        while kinsoku and len(current) > 1 and current[-1][-1] in NO_LINE_END:
+            carry.insert(0, current.pop())
+        lines.append(carry + [unit])
+        used = width_em("".join(lines[-1])) * font_pt
+    return ["".join(parts).rstrip() for parts in lines]
+
+
+def lines(
+    text: str,
+    width_cm: float,
+    font_pt: float,
+    *,
+    padding_cm: float = CELL_PADDING_CM,
+    glue_numbers: bool = True,
+    kinsoku: bool = True,
+) -> list[str]:
+    """The lines `text` takes in a cell `width_cm` wide (its inner margins taken off).
+
+    Each "\\n" starts a new paragraph; an empty paragraph is one line."""
+    width_pt = max(font_pt, (width_cm - padding_cm) * PT_PER_CM)
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        units = _units(paragraph, glue_numbers)
+        out.extend(_break(units, width_pt, font_pt, kinsoku) if units else [""])
+    return out
+
+
+def n_lines(text: str, width_cm: float, font_pt: float, **kw) -> int:
+    return len(lines(text, width_cm, font_pt, **kw))
+
+
+def height_pt(text: str, width_cm: float, font_pt: float, **kw) -> float:
+    """Points a cell needs for `text`: its lines at the font's line pitch, plus padding."""
+    return n_lines(text, width_cm, font_pt, **kw) * font_pt * line_em() + ROW_PADDING_PT
+
+
+def orphaned(text: str, width_cm: float, font_pt: float) -> bool:
+    """Would a renderer leave one character alone on a line of this label, or start
+    a line with closing punctuation? Checked without kinsoku and without keeping
+    numbers whole, as a spreadsheet breaks."""
+    for paragraph in text.split("\n"):
+        plain = lines(paragraph, width_cm, font_pt, glue_numbers=False, kinsoku=False)
+        if len(plain) > 1 and any(
+            len(line.strip()) == 1 or line[:1] in NO_LINE_START for line in plain
+        ):
+            return True
+    return False
+
+
+def number_em(text: str) -> float:
+    """Width in em of the widest number-with-unit in the text (0 if none)."""
+    return max(
+        (
+            width_em(m.group())
+            for m in _NUMBER_UNIT.finditer(text)
+            if any(ch.isdigit() for ch in m.group())
+        ),
+        default=0.0,
+    )
+
+
+def per_line_em(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
+    """Ems a line of a cell this wide holds."""
+    return max(1.0, (width_cm - padding_cm) * PT_PER_CM / font_pt)
 
 
 @functools.lru_cache(maxsize=16384)  # labels and common values recur in every form
 def needed_height(text: str, width_cm: float, font_pt: float) -> float:
     """Points a cell of this width needs for the wrapped text (over all the rows it spans)."""
-    return text_lines(text, width_cm, font_pt) * font_pt * LINE_HEIGHT + CELL_PADDING_PT
+    return height_pt(text, width_cm, font_pt)
 
 
 def line_height(font_pt: float) -> float:
     """Points of one line of text in a cell, padding included."""
-    return font_pt * LINE_HEIGHT + CELL_PADDING_PT
+    return font_pt * line_em() + ROW_PADDING_PT
+
+
+def width_for(chars: int, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
+    """The narrowest cell width (cm, rounded up to 0.01) that holds `chars` CJK characters a line."""
+    return math.ceil((chars * font_pt / PT_PER_CM + padding_cm) * 100 + 1e-9) / 100

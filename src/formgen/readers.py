@@ -202,18 +202,29 @@ def _span_from_width(width: int, grid_widths: list[int], col: int) -> int:
 
 
 def read_docx(path: Path) -> list[RawGrid]:
+    """One grid per table; a table that follows another with only empty paragraphs
+    between continues it (formgen draws the indicator section as a table of its own,
+    so that Word repeats its header row on every page)."""
     with zipfile.ZipFile(path) as z:
         root = ElementTree.fromstring(z.read("word/document.xml"))
     body = root.find(f"{W}body")
-    grids, above = [], []
+    runs: list[tuple[list, list[RawCell]]] = []  # (tables, the paragraphs above them)
+    above: list[RawCell] = []
+    joinable = False
     for child in body:
         if child.tag == f"{W}p":
             text = _text(child)
             if text.strip():
                 above.append(RawCell(-1 - len(above), 0, text, f"表格前第 {len(above) + 1} 段"))
+                joinable = False
         elif child.tag == f"{W}tbl":
-            grids.append(_table(child, path, len(grids) + 1, above))
+            if joinable and not above:
+                runs[-1][0].append(child)
+            else:
+                runs.append(([child], above))
             above = []
+            joinable = True
+    grids = [_table(tables, path, i, top) for i, (tables, top) in enumerate(runs, start=1)]
     if above:  # paragraphs after the last table: a footer, notes
         below = [RawCell(10**6 + i, 0, c.text, f"表格后第 {i + 1} 段") for i, c in enumerate(above)]
         if grids:
@@ -294,10 +305,10 @@ def _by_extent(rows: list[list[_TcSpec]]) -> list[int]:
     return kept
 
 
-def _table(tbl, path: Path, number: int, above: list[RawCell]) -> RawGrid:
-    grid_widths = [_int(g, "w") for g in tbl.iter(f"{W}gridCol")]
+def _table(tables: list, path: Path, number: int, above: list[RawCell]) -> RawGrid:
+    grid_widths = [_int(g, "w") for g in tables[0].iter(f"{W}gridCol")]
     rows, claimed = [], []
-    for tr in tbl.findall(f"{W}tr"):
+    for tr in (tr for tbl in tables for tr in tbl.findall(f"{W}tr")):
         specs, n = _row_specs(tr, grid_widths)
         rows.append(specs)
         claimed.append(n)

@@ -44,6 +44,12 @@ class Template:
     body_pt: float
     page: Page = Page()
     source: str = ""
+    # Print options (see templates/form.yaml): columns chosen from the content within
+    # the same total width; where a too-long label breaks; page numbers; fixed decimals.
+    auto_columns: bool = False
+    label_breaks: dict[str, str] = field(default_factory=dict)
+    page_numbers: bool = True
+    decimals: int | None = None
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __reduce__(self):
@@ -94,7 +100,19 @@ def load_template(path: str | Path) -> Template:
             float(page["margin_cm"]),
         ),
         source=str(path),
+        auto_columns=bool(data.get("auto_columns", False)),
+        label_breaks={str(k): str(v) for k, v in (data.get("label_breaks") or {}).items()},
+        page_numbers=bool(data.get("page_numbers", True)),
+        decimals=_decimals(data.get("decimals"), path),
     )
+
+
+def _decimals(value, path: Path) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise ValueError(f"{path}: decimals must be a whole number from 0 to 6, or left out")
+    return value
 
 
 @functools.cache

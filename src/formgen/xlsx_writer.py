@@ -8,6 +8,7 @@ lines break. Texts are inline strings: never formulas, whatever they start with.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,8 +25,9 @@ from .grid import (
     Grid,
     column_letter,
 )
-from .measure import MAX_ROW_PT, PX_PER_CM, line_height, needed_height
+from .measure import PX_PER_CM
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .pages import page_breaks, row_heights
 from .template import Template
 
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -34,6 +36,7 @@ CM_PER_INCH = 2.54
 MAX_DECIMALS = 6  # amounts with more decimals than this show in the General format
 
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+PAGE_FOOTER = "&C第 &P 页 共 &N 页"  # centred; &P this page, &N the page count
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 # -- styles: the role table ----------------------------------------------------------
@@ -41,6 +44,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _ALIGNMENT = {
     "center": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
     "left": '<alignment horizontal="left" vertical="center" wrapText="1"/>',
+    "top": '<alignment horizontal="center" vertical="top" wrapText="1"/>',
 }
 
 
@@ -48,22 +52,37 @@ def _amount_style(decimals: int) -> str:
     return f"{AMOUNT}{decimals}"
 
 
+# Font 0 is the Normal style's: its digit width is the unit of every column width
+# (ECMA-376 §18.3.1.13). 新宋体 (NSimSun) has half-em digits everywhere, 7 px at
+# 10.5 pt, in Windows and in its free stand-in (Noto Sans Mono CJK SC), so a column
+# is as wide in LibreOffice and WPS as in Excel. Cells use font 3, the template's.
+WIDTH_FONT = "新宋体"
+LABEL_ACROSS_PAGES = "label-across-pages"
+BODY_FONT = 3
+
 # Style key → (font index, boxed, alignment, number format id or None). The cellXfs
 # indices are the positions in this table: nothing is numbered by hand.
 STYLE_TABLE: tuple[tuple[str, int, bool, str | None, int | None], ...] = (
     ("default", 0, False, None, None),
     (TITLE, 1, False, "center", None),
     (YEAR, 2, False, "center", None),
-    (LABEL, 0, True, "center", None),
-    (TEXT, 0, True, "left", None),
-    (CENTER, 0, True, "center", None),
-    *((_amount_style(d), 0, True, "center", 163 + d if d else 0) for d in range(MAX_DECIMALS + 1)),
+    (LABEL, BODY_FONT, True, "center", None),
+    (TEXT, BODY_FONT, True, "left", None),
+    (CENTER, BODY_FONT, True, "center", None),
+    # A label merged across a page break prints at its top, on the page where its
+    # rows begin: centred, Excel and LibreOffice would put it on whichever page holds
+    # the middle of the merge, or cut it in two.
+    (LABEL_ACROSS_PAGES, BODY_FONT, True, "top", None),
+    *(
+        (_amount_style(d), BODY_FONT, True, "center", 163 + d if d else 0)
+        for d in range(MAX_DECIMALS + 1)
+    ),
 )
 # Styles only some forms use, appended after the table when a workbook needs them, so
 # that the styles part of the forms without them stays byte for byte what it was.
 # Number format 10 is the built-in "0.00%".
 EXTRA_STYLES: tuple[tuple[str, int, bool, str | None, int | None], ...] = (
-    (PERCENT, 0, True, "center", 10),
+    (PERCENT, BODY_FONT, True, "center", 10),
 )
 XF = {key: index for index, (key, *_rest) in enumerate(STYLE_TABLE + EXTRA_STYLES)}
 EMPTY_TABLE_STYLE = XF[LABEL]  # covered and empty positions inside the table keep the border
@@ -102,10 +121,11 @@ def styles_xml(t: Template, extra: bool = False) -> str:
     return (
         XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
         f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
-        '<fonts count="3">'
-        f'<font><sz val="{t.body_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
+        '<fonts count="4">'
+        f'<font><sz val="{t.body_pt:g}"/><name val="{WIDTH_FONT}"/><family val="3"/><charset val="134"/></font>'
         f'<font><b/><sz val="{t.title_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
         f'<font><sz val="{t.year_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
+        f'<font><sz val="{t.body_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
         "</fonts>"
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -117,20 +137,33 @@ def styles_xml(t: Template, extra: bool = False) -> str:
     )
 
 
-def workbook_xml(sheets: Sequence[tuple[str, int, int]]) -> str:
-    """(sheet name, last row, column count) per sheet, each with its print area."""
+def workbook_xml(sheets: Sequence[tuple[str, int, int, int | None]]) -> str:
+    """(sheet name, last row, column count, 0-based row repeated atop each printed page
+    or None) per sheet, each with its print area and print titles. The bookViews
+    entry is the workbookView the sheetViews refer to: older Excel versions crash
+    on print preview without it."""
     names = "".join(
         f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
-        for i, (name, _rows, _cols) in enumerate(sheets, start=1)
+        for i, (name, *_rest) in enumerate(sheets, start=1)
     )
-    areas = "".join(
-        f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
-        f"{escape(_quoted(name))}!$A$1:${column_letter(cols - 1)}${rows}</definedName>"
-        for i, (name, rows, cols) in enumerate(sheets)
-    )
+    defined = []
+    for i, (name, rows, cols, repeat) in enumerate(sheets):
+        quoted = escape(_quoted(name))
+        defined.append(
+            f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
+            f"{quoted}!$A$1:${column_letter(cols - 1)}${rows}</definedName>"
+        )
+        if repeat is not None:
+            defined.append(
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                f"{quoted}!${repeat + 1}:${repeat + 1}</definedName>"
+            )
+    # Excel keeps defined names sorted by name.
+    defined.sort(key=lambda d: (d.split('"', 2)[1], d))
     return (
         XML_HEAD + f'<workbook xmlns="{S_NS}" xmlns:r="{R_NS}">'
-        f"<sheets>{names}</sheets><definedNames>{areas}</definedNames></workbook>"
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f"<sheets>{names}</sheets><definedNames>{''.join(defined)}</definedNames></workbook>"
     )
 
 
@@ -138,48 +171,30 @@ def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-# -- row heights ------------------------------------------------------------
-
-
-def row_heights(grid: Grid) -> list[float]:
-    """Points per row, so that every (merged) cell's wrapped text fits."""
-    t = grid.template
-    heights = [0.0] * grid.n_rows
-    for r in range(grid.head_rows):
-        (cell,) = grid.rows()[r]
-        heights[r] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
-    for r in range(grid.head_rows, grid.n_rows):
-        heights[r] = line_height(t.body_pt)
-    tall = []
-    for cell in grid.cells:
-        if cell.row < grid.head_rows or not cell.text:
-            continue
-        width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
-        need = needed_height(cell.text, width, t.body_pt)
-        if cell.rowspan == 1:
-            heights[cell.row] = max(heights[cell.row], need)
-        else:
-            tall.append((cell, need))
-    for cell, need in tall:  # merged down: give the missing height to its last row
-        rows = range(cell.row, cell.row + cell.rowspan)
-        missing = need - sum(heights[r] for r in rows)
-        if missing > 0:
-            heights[rows[-1]] += missing
-    # Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
-    return [round(min(h, MAX_ROW_PT), 2) for h in heights]
-
-
 # -- the sheet ----------------------------------------------------------------
 
 
 def _col_width(cm: float) -> float:
-    """Excel column width (characters of the default font's digit, ~7 px) for a width in cm."""
-    return round((cm * PX_PER_CM - 5) / 7, 2)
+    """Excel column width for a width in cm: ECMA-376 §18.3.1.13 counts it in widths of
+    the default font's digit (7 px for 宋体 10.5 pt at 96 dpi), padding included,
+    in 1/256ths, so the printed column is at most as wide as meant."""
+    return math.floor(cm * PX_PER_CM / 7 * 256) / 256
 
 
-def sheet_xml(grid: Grid) -> str:
+def _amount_decimals(number, fixed: int | None) -> int:
+    """Decimals shown: as written, or the template's fixed count where the amount has no
+    more (a fixed count pads, it never hides a digit the author wrote)."""
+    decimals = max(0, -int(number.as_tuple().exponent))
+    if fixed is not None:
+        decimals = max(decimals, fixed)
+    return decimals if decimals <= MAX_DECIMALS else 0
+
+
+def sheet_xml(grid: Grid, selected: bool = True) -> str:
+    t = grid.template
     page = grid.page
     heights = row_heights(grid)
+    breaks = page_breaks(grid, heights)
     rows = grid.rows()
     covered = grid.covering()
     merges = [cell.ref for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1]
@@ -190,11 +205,13 @@ def sheet_xml(grid: Grid) -> str:
         f'<worksheet xmlns="{S_NS}" xmlns:r="{R_NS}">',
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{letters[-1]}{grid.n_rows}"/>',
-        '<sheetViews><sheetView showGridLines="0" workbookViewId="0"/></sheetViews>',
+        '<sheetViews><sheetView showGridLines="0"'
+        + (' tabSelected="1"' if selected else "")
+        + ' workbookViewId="0"/></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
     parts += [
-        f'<col min="{i}" max="{i}" width="{_col_width(cm)}" customWidth="1"/>'
+        f'<col min="{i}" max="{i}" width="{_col_width(cm):g}" customWidth="1"/>'
         for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")
@@ -217,11 +234,12 @@ def sheet_xml(grid: Grid) -> str:
                 if cell.number is None:
                     parts.append(f'<c r="{ref}" s="{XF[_amount_style(0)]}"/>')
                 else:
-                    decimals = max(0, -int(cell.number.as_tuple().exponent))
-                    style = XF[_amount_style(decimals if decimals <= MAX_DECIMALS else 0)]
+                    style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
                     parts.append(f'<c r="{ref}" s="{style}"><v>{cell.text}</v></c>')
                 continue
             style = XF[cell.role]
+            if cell.role == LABEL and any(cell.row < b < cell.row + cell.rowspan for b in breaks):
+                style = XF[LABEL_ACROSS_PAGES]
             if not cell.text:
                 parts.append(f'<c r="{ref}" s="{style}"/>')
                 continue
@@ -243,15 +261,25 @@ def sheet_xml(grid: Grid) -> str:
         ' header="0.3" footer="0.3"/>'
         f'<pageSetup paperSize="{PAPER_CODE[page.paper]}" orientation="{page.orientation}"'
         ' fitToWidth="1" fitToHeight="0"/>'
-        "</worksheet>"
     )
+    if t.page_numbers:
+        parts.append(f"<headerFooter><oddFooter>{escape(PAGE_FOOTER)}</oddFooter></headerFooter>")
+    if breaks:
+        parts.append(
+            f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
+            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in breaks)
+            + "</rowBreaks>"
+        )
+    parts.append("</worksheet>")
     return "".join(parts)
 
 
 def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
     """A workbook with one sheet per grid, in order; the first grid titles the document."""
     names = unique_sheet_names([g.title for g in grids])
-    workbook = workbook_xml([(n, g.n_rows, g.n_cols) for n, g in zip(names, grids, strict=True)])
+    workbook = workbook_xml(
+        [(n, g.n_rows, g.n_cols, g.repeat_row) for n, g in zip(names, grids, strict=True)]
+    )
     main = Part("xl/workbook.xml", workbook, _SML + "sheet.main+xml")
     styles = Part(
         "xl/styles.xml",
@@ -263,7 +291,7 @@ def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
     sheets = [
         Part(
             f"xl/worksheets/sheet{i}.xml",
-            sheet_xml(grid),
+            sheet_xml(grid, selected=i == 1),
             _SML + "worksheet+xml",
             OFFICE_REL + "worksheet",
         )

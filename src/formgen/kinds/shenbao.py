@@ -7,11 +7,14 @@ model; the layout is the one place the 申报表's cells and merges are decided
 
 from __future__ import annotations
 
+import functools
+import math
+from dataclasses import replace
 from decimal import Decimal
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from .. import kinds
+from .. import kinds, measure
 from ..errors import DeclarationError
 from ..grid import AMOUNT, CENTER, LABEL, TEXT, TITLE, YEAR, Cell, Grid
 from ..model import Block, Declaration, Funds, Group, Line, Side
@@ -321,9 +324,13 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
     """FORM.md's grid: eight columns A–H, the title and year line above the table."""
     t = template or default_template()
     ov = decl.labels
+    breaks: dict[str, str] = {}  # a label's text → where it breaks when too long
 
     def label(label_id: str, **variables) -> str:
-        return t.label(label_id, ov, **variables)
+        text = t.label(label_id, ov, **variables)
+        if label_id in t.label_breaks and label_id not in ov:
+            breaks[text] = t.label_breaks[label_id]
+        return text
 
     cells: list[Cell] = [
         Cell(0, 0, label("标题"), TITLE, colspan=N_COLUMNS),
@@ -381,17 +388,147 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         cells.append(Cell(header_row, col, label(label_id), LABEL))
     cells += indicator_cells
     cells.sort(key=lambda c: (c.row, c.col))
+    n_rows = header_row + 1 + n_lines
+    widths = choose_columns(cells, n_rows, t, breaks)
+    cells = [_broken(c, widths, t, breaks) for c in cells]
+    blocks = tuple(
+        (c.row, c.row + c.rowspan - 1) for c in cells if c.col == 2 and c.row > header_row
+    )
     return Grid(
         tuple(cells),
-        header_row + 1 + n_lines,
+        n_rows,
         t,
         decl.name,
         decl.year,
-        widths_cm=t.columns_cm,
+        widths_cm=widths,
         page=t.page,
         head_rows=HEAD_ROWS,
         kind="申报表",
+        repeat_row=header_row,
+        keep=blocks,
     )
+
+
+# -- the column split -------------------------------------------------------------
+
+
+def _width(cell: Cell, widths: tuple[float, ...]) -> float:
+    return sum(widths[cell.col : cell.col + cell.colspan])
+
+
+def _broken(cell: Cell, widths: tuple[float, ...], t: Template, breaks: dict[str, str]) -> Cell:
+    """A label that does not fit its column on one line breaks at its chosen point."""
+    broken = breaks.get(cell.text) if cell.role == LABEL else None
+    if broken and measure.n_lines(cell.text, _width(cell, widths), t.body_pt) > 1:
+        return replace(cell, text=broken)
+    return cell
+
+
+NUMBER_CUT_PT = 20.0  # what a value cut inside its number and unit weighs against height
+
+
+@functools.lru_cache(maxsize=4096)
+def _orphaned_cached(text: str, width: float, pt: float) -> bool:
+    return measure.orphaned(text, width, pt)
+
+
+def _orphaned(text: str, width: float, pt: float, breaks: dict[str, str]) -> bool:
+    """Does a label leave a character alone on a line (after its chosen break, if it has one)?"""
+    if not _orphaned_cached(text, width, pt):
+        return False
+    return text not in breaks or _orphaned_cached(breaks[text], width, pt)
+
+
+def choose_columns(
+    cells: list[Cell], n_rows: int, t: Template, breaks: dict[str, str]
+) -> tuple[float, ...]:
+    """Column widths from the form's texts, within the template's total width.
+
+    A holds the vertical 绩效指标 two characters a line. B is the narrowest that leaves no
+    一级 name or A:B label with a character alone on a line; then C/F (二级),
+    E/H (指标值) and D/G (三级, the rest) are chosen, alike on both halves, for
+    the least total height with no orphaned label, numbers with their units kept
+    on one line where they fit, and whole characters a line. Labels are checked
+    as a spreadsheet breaks them (no kinsoku), since Excel does not move them."""
+    base = t.columns_cm
+    if not t.auto_columns or len(base) != N_COLUMNS:
+        return base
+    pt = t.body_pt
+    total = sum(base)
+
+    def w(n: int) -> float:
+        return round(measure.width_for(n, pt) + 0.01, 2)
+
+    # A: 绩效指标 two characters a line, so that it fits in the header row every
+    # printed page repeats.
+    a = max(base[0], w(2))
+    line_pt = measure.line_height(pt)
+    labels = [
+        c for c in cells if c.role == LABEL and c.row >= HEAD_ROWS and (c.col, c.colspan) != (0, 1)
+    ]
+    # Text cells as (index, row, rowspan, col, colspan, paragraph widths in em, widest
+    # number in em or 0): plain tuples, as the search measures each one many times.
+    texts = [
+        (
+            i,
+            c.row,
+            c.rowspan,
+            c.col,
+            c.colspan,
+            [measure.width_em(p) for p in c.text.split("\n")],
+            measure.number_em(c.text) if c.col in (4, 7) else 0.0,
+        )
+        for i, c in enumerate(cells)
+        if c.role != LABEL and c.row >= HEAD_ROWS and c.text
+    ]
+
+    def orphans(widths: tuple[float, ...], which: list[Cell]) -> int:
+        return sum(_orphaned(c.text, round(_width(c, widths), 2), pt, breaks) for c in which)
+
+    needs: dict[tuple[int, float], float] = {}
+    em_line = pt * measure.line_em()
+
+    def height(widths: tuple[float, ...]) -> float:
+        rows = [line_pt] * n_rows
+        tall = []
+        for i, row, rowspan, col, colspan, ems, number in texts:
+            width = round(sum(widths[col : col + colspan]), 2)
+            h = needs.get((i, width))
+            if h is None:  # lines in whole characters, a toll where a number leaves its unit
+                cap = measure.per_line_em(width, pt)
+                n = sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems)
+                h = n * em_line + measure.ROW_PADDING_PT + (NUMBER_CUT_PT if number > cap else 0)
+                needs[(i, width)] = h
+            if rowspan == 1:
+                if h > rows[row]:
+                    rows[row] = h
+            else:
+                tall.append((row, rowspan, h))
+        for row, rowspan, h in tall:
+            missing = h - sum(rows[row : row + rowspan])
+            if missing > 0:
+                rows[row + rowspan - 1] += missing
+        return sum(rows[HEAD_ROWS:])
+
+    b_cells = [c for c in labels if c.col in (0, 1) and c.colspan <= 2]
+    b = min(
+        (w(n) for n in range(4, 7)),
+        key=lambda bw: (orphans((a, bw, 0, 0, 0, 0, 0, 0), b_cells), bw),
+    )
+    half = (total - a - b) / 2
+    candidates = []
+    for n_c in range(4, 9):
+        for n_e in range(4, 9):
+            c, e = w(n_c), w(n_e)
+            d = math.floor((half - c - e) * 100 + 1e-6) / 100  # the total never grows
+            if d >= w(4):
+                widths = (a, b, c, d, e, c, d, e)
+                candidates.append((orphans(widths, labels), widths))
+    if not candidates:
+        return base
+    fewest = min(n for n, _ in candidates)
+    best = min((height(widths), -widths[3], widths) for n, widths in candidates if n == fewest)
+    return best[2]
 
 
 def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:

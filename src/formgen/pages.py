@@ -1,0 +1,93 @@
+"""Where pages break: between the row ranges a grid keeps together, from the rows' heights.
+
+The .xlsx gets these as manual row breaks (Excel and LibreOffice break pages only
+by height, anywhere); the .docx keeps the same ranges together with keep-with-next
+and lets Word paginate. A range taller than a page breaks between its rows.
+"""
+
+from __future__ import annotations
+
+from .grid import TITLE, Grid
+from .measure import MAX_ROW_PT, line_height, needed_height
+
+PT_PER_MM = 72 / 25.4
+# Room left unused at a page's foot: Excel and LibreOffice round row heights to
+# device pixels, so a page that is full to the point can lose its last row.
+SLACK = 0.985
+
+
+def usable_height_pt(grid: Grid) -> float:
+    """The printable height of one page, in points."""
+    return (grid.page.size_mm[1] - 20 * grid.page.margin_cm) * PT_PER_MM * SLACK
+
+
+def row_heights(grid: Grid) -> list[float]:
+    """Points per row, so that every (merged) cell's wrapped text fits."""
+    t = grid.template
+    heights = [0.0] * grid.n_rows
+    for r in range(grid.head_rows):
+        (cell,) = grid.rows()[r]
+        heights[r] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
+    for r in range(grid.head_rows, grid.n_rows):
+        heights[r] = line_height(t.body_pt)
+    tall = []
+    for cell in grid.cells:
+        if cell.row < grid.head_rows or not cell.text:
+            continue
+        width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
+        need = needed_height(cell.text, width, t.body_pt)
+        if cell.rowspan == 1 or cell.row == grid.repeat_row:
+            # Only the repeated row is printed again atop each page: a merge that starts
+            # there must show its whole text within that row.
+            heights[cell.row] = max(heights[cell.row], need)
+        else:
+            tall.append((cell, need))
+    for cell, need in tall:  # merged down: give the missing height to its last row
+        rows = range(cell.row, cell.row + cell.rowspan)
+        missing = need - sum(heights[r] for r in rows)
+        if missing > 0:
+            heights[rows[-1]] += missing
+    # Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
+    return [round(min(h, MAX_ROW_PT), 2) for h in heights]
+
+
+def _units(grid: Grid) -> list[range]:
+    """Rows in the order printed, grouped into what must stay on one page where it fits:
+    each kept range, and the repeated header row with the range after it."""
+    keep = {first: last for first, last in grid.keep}
+    units: list[range] = []
+    r = 0
+    while r < grid.n_rows:
+        last = keep.get(r, r)
+        units.append(range(r, last + 1))
+        r = last + 1
+    if grid.repeat_row is not None:
+        for i, unit in enumerate(units[:-1]):
+            if unit == range(grid.repeat_row, grid.repeat_row + 1):
+                units[i : i + 2] = [range(unit.start, units[i + 1].stop)]
+                break
+    return units
+
+
+def page_breaks(grid: Grid, heights: list[float]) -> list[int]:
+    """The 0-based rows that begin a new page."""
+    page = usable_height_pt(grid)
+    header = heights[grid.repeat_row] if grid.repeat_row is not None else 0.0
+    breaks: list[int] = []
+    used = 0.0
+    for unit in _units(grid):
+        height = sum(heights[r] for r in unit)
+        if used + height <= page:
+            used += height
+            continue
+        repeated = header if grid.repeat_row is not None and unit.start > grid.repeat_row else 0.0
+        if used > repeated and repeated + height <= page:
+            breaks.append(unit.start)  # the whole unit moves to the next page
+            used = repeated + height
+            continue
+        for r in unit:  # too tall for any page: break between its rows
+            if used + heights[r] > page and used > repeated:
+                breaks.append(r)
+                used = repeated
+            used += heights[r]
+    return breaks
