@@ -118,10 +118,15 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
         while current and current[-1].isspace():
             current.pop()
         carry: list[str] = []
-        if kinsoku and unit[0] in NO_LINE_START and len(current) > 1:
-            carry.insert(0, current.pop())
+        first = unit
+        while kinsoku and first[0] in NO_LINE_START and len(current) > 1:
+            first = current.pop()  # it moves down too; if it is closing punctuation, so on
+            carry.insert(0, first)
         while kinsoku and len(current) > 1 and current[-1][-1] in NO_LINE_END:
             carry.insert(0, current.pop())
+        if carry and width_em("".join(carry) + unit) * font_pt > width_pt + eps:
+            current.extend(carry)  # the pieces moved down would not fit: leave them
+            carry = []
         lines.append(carry + [unit])
         used = width_em("".join(lines[-1])) * font_pt
     return ["".join(parts).rstrip() for parts in lines]

@@ -539,7 +539,7 @@ def fits_in_excel(ctx: Context) -> Iterator[Problem]:
                     "W-XLSX-CLIPPED",
                     cell.field,
                     f"这段文字约需 {need:.0f} 磅高，超过 Excel 行高上限 {MAX_ROW_PT:.0f} 磅，"
-                    "Excel 版中会显示不全（Word 版不受影响）",
+                    "Excel 版中会显示不全（Word 版中这一行会跨页接续）",
                     "精简这段文字；或只报送 Word 版",
                 )
 

@@ -211,7 +211,7 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
     parts += [
-        f'<col min="{i}" max="{i}" width="{_col_width(cm):g}" customWidth="1"/>'
+        f'<col min="{i}" max="{i}" width="{_col_width(cm)!r}" customWidth="1"/>'
         for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")

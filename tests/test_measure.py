@@ -1,0 +1,107 @@
+"""formgen.measure: lines and heights from font metrics, worked out by hand here.
+
+At 10.5 pt a CJK character is 10.5 pt wide (one em); a cell's inner margins take
+CELL_PADDING_CM off its width. `width_for(n)` is the narrowest cell holding n such
+characters a line, so the expectations below follow from n alone.
+"""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from formgen import measure
+
+PT = 10.5
+
+
+def test_cjk_characters_are_one_em_and_lines_are_whole_characters():
+    four = measure.width_for(4, PT)
+    assert measure.lines("一二三四五六七八九", four, PT) == ["一二三四", "五六七八", "九"]
+    # a hair narrower holds three: a character is never split across lines
+    assert measure.lines("一二三四五六", four - 0.02, PT) == ["一二三", "四五六"]
+    assert measure.advance_em("中") == 1.0 and measure.advance_em("，") == 1.0
+
+
+def test_latin_characters_use_their_own_advances():
+    # SimSun draws ASCII half an em; the fallbacks' capitals are wider (Noto Serif CJK 'M'
+    # is 0.975 em), lowercase 'i' is at SimSun's half em. Ten em hold 20 i but not 20 M.
+    ten = measure.width_for(10, PT)
+    assert measure.advance_em("i") == 0.5
+    assert 0.9 < measure.advance_em("M") < 1.0
+    assert measure.lines("i" * 20, ten, PT) == ["i" * 20]
+    assert measure.lines("M" * 20, ten, PT) == ["M" * 10, "M" * 10]  # 10 M are 9.75 em
+    assert measure.n_lines("M" * 21, ten, PT) == 3 and measure.n_lines("i" * 21, ten, PT) == 2
+
+
+def test_no_line_starts_with_closing_punctuation():
+    four = measure.width_for(4, PT)
+    # "一二三四" fills the line; "。" may not begin the next, so "四" moves down with it
+    assert measure.lines("一二三四。五六", four, PT) == ["一二三", "四。五六"]
+    assert measure.lines("一二三（四五", four, PT) == [
+        "一二三",
+        "（四五",
+    ]  # no "（" at a line's end
+
+
+def test_number_with_unit_moves_whole_where_the_line_holds_it():
+    six = measure.width_for(6, PT)
+    # ≥2400人次 is 1 + 4 digits (about 0.56 em each) + 2 = 5.2 em: it fits a line of six
+    assert measure.lines("培训人员≥2400人次", six, PT) == ["培训人员", "≥2400人次"]
+    four = measure.width_for(4, PT)
+    # in a line of four it cannot stay whole: cut between number and unit, not inside them
+    assert measure.lines("≥2400人次", four, PT) == ["≥2400", "人次"]
+
+
+def test_height_is_lines_at_the_fonts_pitch_plus_padding():
+    line_em = measure.line_em()
+    assert 1.4 < line_em < 1.5  # Noto CJK's ascent + descent: 1.448 em
+    four = measure.width_for(4, PT)
+    assert measure.height_pt("一二三四五", four, PT) == 2 * PT * line_em + measure.ROW_PADDING_PT
+    assert measure.height_pt("甲\n乙\n丙", four, PT) == 3 * PT * line_em + measure.ROW_PADDING_PT
+
+
+def test_orphans_in_labels():
+    assert measure.orphaned("满意度指标", measure.width_for(4, PT), PT)  # 满意度指 / 标
+    assert not measure.orphaned("满意度指标", measure.width_for(5, PT), PT)
+    assert not measure.orphaned("满意度指标", measure.width_for(3, PT), PT)  # 满意度 / 指标
+    assert measure.orphaned("项目资金（万元）", measure.width_for(7, PT), PT)  # a lone "）"
+    assert not measure.orphaned("项目资金\n（万元）", measure.width_for(4, PT), PT)
+
+
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("网络安全监测信息巡查和舆情处置，。、；：（）“”≥%") + list(string.digits + "ab ")
+    ),
+    min_size=10,
+    max_size=400,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT, st.integers(min_value=3, max_value=40))
+def test_lines_keep_every_character_fit_and_obey_kinsoku(text, chars):
+    """Texts of 10–400 characters at any column width: nothing lost, every line fits, and
+    no line starts with closing punctuation unless the line before is a single piece."""
+    width = measure.width_for(chars, PT)
+    room = (width - measure.CELL_PADDING_CM) * measure.PT_PER_CM / PT  # in em
+    lines = measure.lines(text, width, PT)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for i, line in enumerate(lines):
+        if len(line) > 1:
+            assert measure.width_em(line.rstrip()) <= room + 1e-6, line
+        if i and line[:1] in measure.NO_LINE_START:
+            # allowed only where moving pieces down cannot help: all of the line before
+            # would have to move, the pieces would not fit, or a Latin word too long for
+            # any line was cut between its letters
+            before = measure._units(lines[i - 1], True)
+            k = len(before) - 1
+            while k > 0 and before[k][0] in measure.NO_LINE_START:
+                k -= 1
+            while k > 0 and before[k - 1][-1] in measure.NO_LINE_END:
+                k -= 1  # an opening bracket would be left at the line's end: it moves too
+            moved = "".join(before[k:]) + measure._units(line, True)[0]
+            cut_word = lines[i - 1][-1:].isascii() and line[0].isascii()
+            assert k == 0 or measure.width_em(moved) > room or cut_word, (lines[i - 1], line)
