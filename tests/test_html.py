@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import openpyxl
 import pytest
 from test_variants import VARIANT
 
@@ -117,14 +118,18 @@ _EXTERNAL = re.compile(
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_preview_is_self_contained_and_prints_a4_portrait(previews: Path, stem: str):
+def test_preview_is_self_contained_and_prints_a4_portrait(previews: Path, built: Path, stem: str):
     text = (previews / f"{stem}.html").read_text(encoding="utf-8")
     assert _EXTERNAL.findall(text) == []
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     assert re.search(r"@page \{ size: A4 portrait; margin: 2cm; \}", text)
-    # the columns are the template's widths (templates/form.yaml), 17 cm in all
+    # the columns are the form's own (chosen from its texts), as the .xlsx sets them;
+    # 17 cm in all
     widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)cm">', text)]
-    assert widths == [0.8, 1.8, 2.9, 2.4, 1.9, 2.9, 2.4, 1.9]
+    ws = openpyxl.load_workbook(built / f"{stem}.xlsx").worksheets[0]
+    xlsx_cm = [ws.column_dimensions[c].width * 7 / (96 / 2.54) for c in "ABCDEFGH"]
+    assert len(widths) == 8 and 16.9 <= sum(widths) <= 17.0
+    assert all(abs(a - b) < 0.02 for a, b in zip(widths, xlsx_cm, strict=True)), widths
     assert "<table>" in text and "table-layout: fixed" in text
 
 

@@ -202,8 +202,8 @@ def _span_from_width(width: int, grid_widths: list[int], col: int) -> int:
 
 
 def read_docx(path: Path) -> list[RawGrid]:
-    """One grid per table; a table that follows another with only empty paragraphs
-    between continues it (formgen draws the indicator section as a table of its own,
+    """One grid per table; a table that follows another on the same columns, with only
+    empty paragraphs between, continues it (formgen draws the indicator section as a table of its own,
     so that Word repeats its header row on every page)."""
     with zipfile.ZipFile(path) as z:
         root = ElementTree.fromstring(z.read("word/document.xml"))
@@ -218,7 +218,8 @@ def read_docx(path: Path) -> list[RawGrid]:
                 above.append(RawCell(-1 - len(above), 0, text, f"表格前第 {len(above) + 1} 段"))
                 joinable = False
         elif child.tag == f"{W}tbl":
-            if joinable and not above:
+            same_grid = runs and _grid_widths(runs[-1][0][-1]) == _grid_widths(child)
+            if joinable and not above and same_grid:
                 runs[-1][0].append(child)
             else:
                 runs.append(([child], above))
@@ -305,8 +306,12 @@ def _by_extent(rows: list[list[_TcSpec]]) -> list[int]:
     return kept
 
 
+def _grid_widths(tbl) -> list[int]:
+    return [_int(g, "w") for g in tbl.iter(f"{W}gridCol")]
+
+
 def _table(tables: list, path: Path, number: int, above: list[RawCell]) -> RawGrid:
-    grid_widths = [_int(g, "w") for g in tables[0].iter(f"{W}gridCol")]
+    grid_widths = _grid_widths(tables[0])
     rows, claimed = [], []
     for tr in (tr for tbl in tables for tr in tbl.findall(f"{W}tr")):
         specs, n = _row_specs(tr, grid_widths)
