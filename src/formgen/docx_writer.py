@@ -171,7 +171,7 @@ def document_xml(grid: Grid) -> str:
     covered = grid.covering()  # for vMerge continuation cells
     heights = row_heights(grid)
     tall = usable_height_pt(grid) * SPLIT_SHARE
-    keep_next = set()  # rows kept on the page of the row after them
+    keep_next: set[int] = set()  # rows kept on the page of the row after them
     for first, last in grid.keep:
         keep_next.update(range(first, last))
     split = grid.repeat_row if grid.repeat_row is not None else grid.n_rows
