@@ -86,8 +86,9 @@ def dump(data) -> str:
 
 @pytest.mark.parametrize("kind", sorted(SCHEMA_FILES))
 def test_shipped_schema_is_the_generated_one(kind):
+    unit = " --unit" if kind == "unit" else ""
     assert shipped_schema(kind).read_text(encoding="utf-8") == schema_text(kind), (
-        "regenerate with: formgen schema [--unit] -o templates/schema/…"
+        f"the format changed: formgen schema{unit} -o templates/schema/{SCHEMA_FILES[kind]} --force"
     )
 
 
@@ -414,3 +415,34 @@ def test_keys_of_other_form_kinds_join_the_schema():
         KEY_TYPE.pop("玩具执行数")
         KEY_HELP.pop("玩具完成值")
     assert "玩具完成值" not in json.dumps(declaration_schema(), ensure_ascii=False)
+
+
+def test_imported_declarations_validate(built):
+    """`formgen import` writes declarations too: what it makes of our own forms validates."""
+    from formgen.importer import import_file, to_yaml
+
+    forms = sorted(built.rglob("*.xlsx"))
+    assert len(forms) >= 6
+    for path in forms:
+        for imported in import_file(path):
+            text = to_yaml(imported, path.name)
+            assert loader_problems(text) == [], path.name
+            assert schema_errors(text) == [], path.name
+
+
+def test_schema_command_prints_and_writes_without_clobbering(tmp_path):
+    from click.testing import CliRunner
+
+    from formgen.cli import cli
+
+    runner = CliRunner()
+    printed = runner.invoke(cli, ["schema"])
+    assert printed.exit_code == 0 and json.loads(printed.output) == declaration_schema()
+    assert json.loads(runner.invoke(cli, ["schema", "--unit"]).output) == unit_schema()
+    target = tmp_path / "s.json"
+    target.write_text("{}\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["schema", "-o", str(target)])
+    assert refused.exit_code == 1 and "已存在且内容不同" in refused.output
+    assert target.read_text(encoding="utf-8") == "{}\n"
+    assert runner.invoke(cli, ["schema", "-o", str(target), "--force"]).exit_code == 0
+    assert target.read_text(encoding="utf-8") == schema_text("declaration")
