@@ -238,3 +238,22 @@ def test_readme_shows_the_line_new_writes_and_the_vscode_setting(project: Path):
     assert f"```yaml\n{first}\n```" in readme
     assert '"./templates/schema/declaration.schema.json": "declarations/**/*.yaml"' in readme
     assert (ROOT / "templates" / "schema" / "declaration.schema.json").is_file()
+
+
+def test_run_from_inside_the_declarations_folder(project: Path):
+    """The project is found upwards (its templates/): the editor line points there and no
+    stray templates/ appears among the declarations."""
+    own = project / "templates" / "skeletons"
+    own.mkdir(parents=True)
+    (own / "宣传类.yaml").write_text(
+        "说明: 宣传活动\n指标:\n  社会效益指标:\n    - 三级指标: 受众覆盖面\n      指标值: __\n",
+        encoding="utf-8",
+    )
+    inside = project / "declarations"
+    assert run("new", "甲", "--dir", ".", "--type", "宣传类", cwd=inside).exit_code == 0
+    text = (inside / "甲.yaml").read_text(encoding="utf-8")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../templates/schema/declaration.schema.json\n"
+    )
+    assert (project / "templates" / "schema" / "declaration.schema.json").is_file()
+    assert sorted(p.name for p in inside.iterdir()) == ["甲.yaml"]

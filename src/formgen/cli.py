@@ -479,11 +479,11 @@ def new_command(
     list_types: bool,
 ) -> None:
     from .errors import FormgenError
-    from .skeleton import find_skeletons, load_skeleton, new_declaration
+    from .skeleton import find_skeletons, load_skeleton, new_declaration, project_root
 
     try:
         if list_types:
-            for type_name, path in find_skeletons(Path.cwd()).items():
+            for type_name, path in find_skeletons(project_root(folder)).items():
                 skeleton = load_skeleton(path)
                 lines = sum(len(v) for v in skeleton.lines.values())
                 click.echo(f"{type_name}：{skeleton.description}（{lines} 行三级指标；{path}）")

@@ -54,6 +54,16 @@ class Skeleton:
 # -- finding and reading skeletons ---------------------------------------------------
 
 
+def project_root(folder: Path) -> Path:
+    """The project a folder belongs to: the nearest folder at or above it that has a
+    `templates/` folder (where its own skeletons and the editor schema live), else the
+    current folder."""
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        if (candidate / "templates").is_dir():
+            return candidate
+    return Path.cwd()
+
+
 def skeleton_dirs(project: Path) -> list[Path]:
     """Where typed skeletons are looked for: the project's own templates/ first."""
     from .template import templates_dir
@@ -311,7 +321,7 @@ def new_declaration(
     from .build import output_name_problem
     from .settings import settings_for
 
-    project = project or Path.cwd()
+    project = project or project_root(folder)
     result = NewResult()
     bad = output_name_problem(Path(name)) if name.strip() else "名称是空的"
     if "/" in name or "\\" in name:
