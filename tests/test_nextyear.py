@@ -221,3 +221,47 @@ def test_the_read_back_guard_catches_any_other_change():
     assert not verify(before, dataclasses.replace(after, name="别的名称"), 1, clear_values=False)
     assert not verify(before, dataclasses.replace(after, span=(2022, 2024)), 1, clear_values=False)
     assert not verify(before, after, 1, clear_values=True)  # values were not emptied
+
+
+# The 自评表's results keys, written out from the README's 自评 section.
+RESULTS = ("评价年度", "全年预算数", "全年执行数", "年初预算数", "执行说明", "实际完成情况",
+           "实际完成值", "分值", "得分", "评价等级", "偏差原因分析及改进措施")  # fmt: skip
+
+
+def test_last_years_results_stay_behind(tmp_path: Path):
+    from conftest import ROOT
+
+    example = ROOT / "examples" / "网络媒体协会运行经费.yaml"
+    folder = tmp_path / "2022"
+    folder.mkdir()
+    (folder / example.name).write_bytes(example.read_bytes())
+    result = run("next-year", str(folder), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    old = example.read_text(encoding="utf-8").split("\n")
+    new = (tmp_path / "2023" / example.name).read_text(encoding="utf-8").split("\n")
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    replaced, deleted = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace":
+            replaced += list(zip(old[i1:i2], new[j1:j2], strict=True))
+        elif tag == "delete":
+            deleted += old[i1:i2]
+        else:
+            assert tag == "equal", (tag, old[i1:i2], new[j1:j2])
+    assert replaced == [
+        ("年度: 2022", "年度: 2023"),
+        ("  中期年度: 2022—2024", "  中期年度: 2023—2025"),
+    ]
+    # every deleted line is a results key, or a line inside the value of one
+    indent_of_key = None
+    for line in deleted:
+        indent = len(line) - len(line.lstrip())
+        key = line.strip().split(":")[0]
+        if key in RESULTS:
+            indent_of_key = indent
+        else:
+            assert indent_of_key is not None and indent > indent_of_key, line
+    assert sum(line.strip().startswith("实际完成值:") for line in deleted) == 14
+    decl = load(tmp_path / "2023" / example.name)
+    assert decl.extras == {} and decl.year == 2023
+    assert "删去了上一年度的自评结果" in result.output and "实际完成值（14 处）" in result.output

@@ -148,8 +148,12 @@ def test_amounts_are_numbers():
     assert any("项目资金" in e for e in schema_errors(dump(doc)))
 
 
-@pytest.mark.parametrize("path", sorted(DECLARATIONS.glob("*.yaml")), ids=lambda p: p.stem)
-def test_bundled_declarations_validate(path):
+@pytest.mark.parametrize(
+    "path",
+    sorted(DECLARATIONS.glob("*.yaml")) + sorted((ROOT / "examples").glob("*.yaml")),
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
+def test_bundled_declarations_and_examples_validate(path):
     assert schema_errors(path.read_text(encoding="utf-8")) == []
 
 

@@ -28,6 +28,7 @@ SUFFIXES = (".yaml", ".yml")
 SETTINGS_FILE = "formgen.toml"
 _YEAR_DIR = re.compile(r"(19|2\d)\d\d")
 CLEARED = "清空："  # marks the edits of --clear-values, counted rather than listed
+DROPPED = "删去："  # marks a year's results removed (keys other form kinds read, the 自评表's)
 _MODELINE = re.compile(r"^(#\s*yaml-language-server:\s*\$schema=)(\S+)", re.M)
 
 
@@ -167,6 +168,67 @@ def _value_edits(text: str, root: Node) -> list[Edit]:
     return [e for e in edits if e is not None]
 
 
+def _content_end(text: str, node: Node) -> int:
+    """Offset just after the last character a node's text takes (trailing breaks not included)."""
+    ends = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ScalarNode):
+            end = item.end_mark.index
+            while end > item.start_mark.index and text[end - 1] in " \r\n":
+                end -= 1
+            ends.append(max(end, item.start_mark.index))
+        elif isinstance(item, MappingNode):
+            stack += [n for pair in item.value for n in pair]
+        elif isinstance(item, SequenceNode):
+            stack += item.value
+    return max(ends, default=node.start_mark.index)
+
+
+def _drop(text: str, key: ScalarNode, value: Node) -> Edit:
+    """Remove one entry (its key, value and the comment at the end of its last line); a
+    comment on a line of its own stays. An entry that opens a list item keeps the `-`."""
+    line_start = text.rfind("\n", 0, key.start_mark.index) + 1
+    end = max(_content_end(text, key), _content_end(text, value))
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[line_start : key.start_mark.index].strip():
+        return Edit(line_start, min(line_end + 1, len(text)), "", DROPPED + key.value)
+    start = key.start_mark.index
+    while text[start - 1] == " ":
+        start -= 1
+    return Edit(start, line_end, "", DROPPED + key.value)
+
+
+def _result_edits(text: str, root: Node) -> list[Edit]:
+    """The keys other form kinds read (the 自评表's results: 全年执行数, 实际完成值, …) belong
+    to the year they were written for; the new year's file starts without them."""
+    from .kinds import extra_keys
+
+    top = _entries(root)
+    places = [(root, "top"), (top.get("总体目标", (None, None))[1], "goals")]
+    funds = _entries(top.get("项目资金", (None, None))[1])
+    places += [(funds.get(side, (None, None))[1], "funds_side") for side in FUND_SIDES]
+    for _name1, (_k1, level2) in _entries(top.get("绩效指标", (None, None))[1]).items():
+        for _name2, (_k2, block) in _entries(level2).items():
+            lines = (
+                _entries(block).get("指标", (None, None))[1]
+                if isinstance(block, MappingNode)
+                else block
+            )
+            places += [
+                (line, "line") for line in (lines.value if isinstance(lines, SequenceNode) else ())
+            ]
+    edits = []
+    for node, level in places:
+        keys = extra_keys(level)
+        for name, (key, value) in _entries(node).items():
+            if name in keys:
+                edits.append(_drop(text, key, value))
+    return edits
+
+
 def _apply(text: str, edits: list[Edit]) -> str:
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         text = text[: edit.start] + edit.new + text[edit.end :]
@@ -225,6 +287,7 @@ def roll_file(
         )
     if clear_values:
         edits += _value_edits(text, root)
+    edits += _result_edits(text, root)
     new_text = _apply(text, edits)
     new_text = _modeline(new_text, path.parent, target.parent)
     if read_bytes(path).startswith(b"\xef\xbb\xbf"):  # keep a byte-order mark as found
@@ -232,8 +295,14 @@ def roll_file(
     changes = [
         f"{shown}:{line_col(text, e.start)[0]}: {e.what}"
         for e in sorted(edits, key=lambda e: e.start)
-        if e.what and not e.what.startswith(CLEARED)
+        if e.what and not e.what.startswith((CLEARED, DROPPED))
     ]
+    dropped = [e.what.removeprefix(DROPPED) for e in edits if e.what.startswith(DROPPED)]
+    if dropped:
+        names = "、".join(f"{k}（{dropped.count(k)} 处）" for k in dict.fromkeys(dropped))
+        changes.append(
+            f"{shown}: 删去了上一年度的自评结果：{names}；原文件中仍保留，新年度自评时重新填写"
+        )
     cleared = [e.what for e in edits if e.what.startswith(CLEARED)]
     if cleared:
         amounts = sum("项目资金." in w for w in cleared)
@@ -305,6 +374,7 @@ def verify(before: Declaration, after: Declaration, shift: int, clear_values: bo
     expected = dataclasses.replace(
         _cleared(before) if clear_values else before,
         source=after.source,
+        extras={},  # the year's results stay behind
         year=before.year + shift,
         span=(span[0] + shift, span[1] + shift) if span == (before.year, before.year + 2) else span,
     )
