@@ -8,6 +8,7 @@ below, one place each, and checked against ECMA-376 by the tests.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Cell, Grid, Page
@@ -47,7 +48,7 @@ SETTINGS = (
 
 
 # Characters Word would draw with the Latin font unless told they are East Asian.
-EAST_ASIAN_HINT = frozenset("≥≤“”‘’—…×÷±·°℃※№")
+EAST_ASIAN_HINT = re.compile("[≥≤“”‘’—…×÷±·°℃※№]")
 # Chinese font names and what Word and WPS know them as elsewhere, with their charset
 # (86 = GB2312) and PANOSE: the font table lets WPS on Linux and Word for Mac find a
 # stand-in when the face itself is missing.
@@ -97,7 +98,7 @@ def styles_xml(t: Template) -> str:
 
 def _run(text: str, rpr: str) -> str:
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    if EAST_ASIAN_HINT.intersection(text):  # ≥ “ ” — × in Chinese text: the Chinese glyphs
+    if EAST_ASIAN_HINT.search(text):  # ≥ “ ” — × in Chinese text: the Chinese glyphs
         if "<w:rFonts " in rpr:
             rpr = rpr.replace("<w:rFonts ", '<w:rFonts w:hint="eastAsia" ', 1)
         else:

@@ -63,6 +63,7 @@ def advance_em(ch: str) -> float:
     return _metrics()[0].get(ch, 1.0)
 
 
+@functools.lru_cache(maxsize=16384)  # the same names and values recur in every form
 def width_em(text: str) -> float:
     table = _metrics()[0]
     return sum(table.get(ch, 1.0) for ch in text)
@@ -174,6 +175,7 @@ def orphaned(text: str, width_cm: float, font_pt: float) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
 def number_em(text: str) -> float:
     """Width in em of the widest number-with-unit in the text (0 if none)."""
     return max(

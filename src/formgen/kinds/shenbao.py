@@ -419,12 +419,17 @@ def _width(cell: Cell, widths: tuple[float, ...]) -> float:
 def _broken(cell: Cell, widths: tuple[float, ...], t: Template, breaks: dict[str, str]) -> Cell:
     """A label that does not fit its column on one line breaks at its chosen point."""
     broken = breaks.get(cell.text) if cell.role == LABEL else None
-    if broken and measure.n_lines(cell.text, _width(cell, widths), t.body_pt) > 1:
+    if broken and _n_lines(cell.text, round(_width(cell, widths), 2), t.body_pt) > 1:
         return replace(cell, text=broken)
     return cell
 
 
-NUMBER_CUT_PT = 20.0  # what a value cut inside its number and unit weighs against height
+NUMBER_CUT_PT = 40.0  # a value cut inside its number and unit weighs as about 2½ lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _n_lines(text: str, width: float, pt: float) -> int:
+    return measure.n_lines(text, width, pt)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -482,21 +487,40 @@ def choose_columns(
         if c.role != LABEL and c.row >= HEAD_ROWS and c.text
     ]
 
-    def orphans(widths: tuple[float, ...], which: list[Cell]) -> int:
-        return sum(_orphaned(c.text, round(_width(c, widths), 2), pt, breaks) for c in which)
+    # Labels grouped by the columns they span: a candidate split is checked once per
+    # group and width, not once per label.
+    groups: dict[tuple[int, int], list[str]] = {}
+    for c in labels:
+        groups.setdefault((c.col, c.colspan), []).append(c.text)
+    counted: dict[tuple[int, int, float], int] = {}
+
+    def orphans(widths: tuple[float, ...], which: dict[tuple[int, int], list[str]]) -> int:
+        total = 0
+        for (col, span), group in which.items():
+            width = round(sum(widths[col : col + span]), 2)
+            key = (col, span, width)
+            if key not in counted:
+                counted[key] = sum(_orphaned(text, width, pt, breaks) for text in group)
+            total += counted[key]
+        return total
 
     needs: dict[tuple[int, float], float] = {}
     em_line = pt * measure.line_em()
 
+    spans = sorted({(col, span) for _i, _r, _rs, col, span, _e, _n in texts})
+
     def height(widths: tuple[float, ...]) -> float:
+        span_width = {(col, span): round(sum(widths[col : col + span]), 2) for col, span in spans}
         rows = [line_pt] * n_rows
         tall = []
         for i, row, rowspan, col, colspan, ems, number in texts:
-            width = round(sum(widths[col : col + colspan]), 2)
+            width = span_width[(col, colspan)]
             h = needs.get((i, width))
             if h is None:  # lines in whole characters, a toll where a number leaves its unit
                 cap = measure.per_line_em(width, pt)
-                n = sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems)
+                n = 0
+                for e in ems:
+                    n += max(1, math.ceil(e / cap - 1e-9))
                 h = n * em_line + measure.ROW_PADDING_PT + (NUMBER_CUT_PT if number > cap else 0)
                 needs[(i, width)] = h
             if rowspan == 1:
@@ -510,7 +534,7 @@ def choose_columns(
                 rows[row + rowspan - 1] += missing
         return sum(rows[HEAD_ROWS:])
 
-    b_cells = [c for c in labels if c.col in (0, 1) and c.colspan <= 2]
+    b_cells = {k: v for k, v in groups.items() if k[0] in (0, 1) and k[1] <= 2}
     b = min(
         (w(n) for n in range(4, 7)),
         key=lambda bw: (orphans((a, bw, 0, 0, 0, 0, 0, 0), b_cells), bw),
@@ -523,7 +547,7 @@ def choose_columns(
             d = math.floor((half - c - e) * 100 + 1e-6) / 100  # the total never grows
             if d >= w(4):
                 widths = (a, b, c, d, e, c, d, e)
-                candidates.append((orphans(widths, labels), widths))
+                candidates.append((orphans(widths, groups), widths))
     if not candidates:
         return base
     fewest = min(n for n, _ in candidates)
