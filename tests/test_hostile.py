@@ -103,11 +103,11 @@ ERRORS = [
         GOOD.replace("  年度目标: 年度", "  年度目标: *g").replace(
             "  中期目标: 中期", "  中期目标: &g 中期"
         ),
-        14,
+        13,
         9,
-        "别名",
+        "锚点",
     ),
-    ("billion-laughs", BILLION_LAUGHS, 2, 8, "别名"),
+    ("billion-laughs", BILLION_LAUGHS, 1, 4, "锚点"),
     ("python-object-tag", with_name("!!python/object/apply:os.system [echo pwned]"), 2, 7, "标签"),
     ("python-name-key-tag", GOOD + "!!python/name:os.system : x\n", 31, 1, "标签"),
     ("custom-tag", with_name("!secret x"), 2, 7, "标签"),

@@ -143,7 +143,8 @@ def test_gbk_file_refused_with_position():
 
 def test_full_width_colon_hint():
     p = only("项目名称：测试项目\n")
-    assert (p.line, p.column) == (1, 1) and "中文冒号" in p.hint
+    assert (p.line, p.column) == (1, 5) and "全角冒号“：”" in p.message
+    assert "“项目名称: ”" in p.hint
 
 
 def test_empty_file():
@@ -154,8 +155,15 @@ def test_aliases_refused():
     text = GOOD.replace("  中期目标: 中期", "  中期目标: &g 中期").replace(
         "  年度目标: 年度", "  年度目标: *g"
     )
-    p = only(text)
-    assert p.line == 13 and "别名" in p.message
+    with pytest.raises(DeclarationError) as info:
+        loads(text.encode(), "x.yaml")
+    assert [(p.line, p.column, p.code) for p in info.value.problems] == [
+        (12, 9, "E-YAML-ALIAS"),
+        (13, 9, "E-YAML-ALIAS"),
+    ]
+    anchor, alias = info.value.problems
+    assert "“&g 中期”" in anchor.message and "锚点" in anchor.message and "引号" in anchor.hint
+    assert "别名" in alias.message
 
 
 def test_python_tags_refused():

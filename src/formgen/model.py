@@ -81,6 +81,8 @@ class Declaration:
     labels: dict[str, str] = field(default_factory=dict)  # reworded labels, by label id
     # what other form kinds read of the declaration: kind key → field path → value
     extras: dict[str, dict[str, object]] = field(default_factory=dict)
+    # warnings found while reading (a ` #` that dropped text); `formgen check` reports them
+    notes: tuple = field(default=(), compare=False)
     # (line, column) of every value and of every key, by field path; for checks and messages
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     key_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)

@@ -9,6 +9,7 @@ keys. Scalars are read from their source text, so `12.50` and `1.0` stay as type
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ class Document:
     text: str
     root: Node
     unit_root: Node | None = None
+    unit_text: str = ""
 
 
 def read_document(
@@ -174,12 +176,14 @@ def read_document(
         raise DeclarationError([_too_large(source, len(data))])
     text = decode(data, source) if isinstance(data, bytes) else data.lstrip("\ufeff")
     root = _compose(text, source)
-    unit_root = None
+    refuse_yaml_features(text, source)
+    unit_root, unit_text = None, ""
     if unit is not None:
         unit_bytes, unit_source = unit
         unit_text = decode(unit_bytes, unit_source) if isinstance(unit_bytes, bytes) else unit_bytes
         unit_root = _compose(unit_text, unit_source, named=True)
-    return Document(source, text, root, unit_root)
+        refuse_yaml_features(unit_text, unit_source)
+    return Document(source, text, root, unit_root, unit_text)
 
 
 def read_file(path: str | Path, unit: str | Path | None | bool = True) -> Document:
@@ -271,6 +275,237 @@ def _too_deep(text: str) -> int | None:
     return indent.start() if indent else None
 
 
+# -- what a Chinese typist slips into, found in the text itself --------------------------
+#
+# The parser reports these where it gives up, often a line or two later and in words
+# about YAML; the text shows the character itself.
+
+# A line that may hold a slip: `键：`, `键:值`, or indentation with a full-width space.
+_SLIP_HINT = re.compile(r"^[ ]*(?:-[ ]+)*[^\s#]+?(?:：|:(?=[^\s]))|^[ ]*\u3000", re.M)
+_KEY_LINE = re.compile(r"(?P<key>[^\s:：#'\"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*)$")
+_BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
+_LEADING_SYMBOLS = ">|*&!%@`[{'\""
+_SYMBOL_MEANING = {
+    ">": "折叠文字的标记",
+    "|": "多行文字的标记",
+    "*": "别名",
+    "&": "锚点",
+    "!": "标签",
+    "%": "指令",
+    "@": "保留字符",
+    "`": "保留字符",
+    "[": "列表的开头",
+    "{": "键值的开头",
+    "'": "引号",
+    '"': "引号",
+}
+
+
+@functools.cache
+def _known_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """(every key of the format and every standard indicator name, the keys of a line)."""
+    from . import kinds
+    from .vocabulary import (
+        BLOCK_KEYS,
+        FUND_KEYS,
+        FUND_SIDES,
+        GOAL_KEYS,
+        LINE_KEYS,
+        TOP_KEYS,
+        UNIT_KEYS,
+        VOCABULARY,
+    )
+
+    names = {n for vocab in VOCABULARY.values() for l1, l2s in vocab.items() for n in (l1, *l2s)}
+    extra = {k for level in kinds.LEVELS for k in kinds.extra_keys(level)}
+    line = frozenset(LINE_KEYS) | {k for k in kinds.extra_keys("line")}
+    every = {*TOP_KEYS, *UNIT_KEYS, *FUND_SIDES, *FUND_KEYS, *GOAL_KEYS, *BLOCK_KEYS, *line}
+    return frozenset(every | names | extra), line
+
+
+def find_slips(text: str, source: str) -> list[Problem]:
+    """Full-width colons and spaces, and a colon with no space after it, where a key is
+    written: each at its own character. Text inside block, quoted and continued values
+    is the user's and is not judged."""
+    if not _SLIP_HINT.search(text):
+        return []
+    keys, line_keys = _known_keys()
+    problems: list[Problem] = []
+    block = None  # a block value (| or >) is open under a key at this column
+    quote = None  # a quoted value is open, closed by this character
+    continued = None  # a plain value may continue on deeper lines than this column
+    for number, line in enumerate(text.split("\n"), 1):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if not body.strip():
+            continue
+        if block is not None:
+            if indent > block:
+                continue
+            block = None
+        if quote is not None:
+            if quote in line:
+                quote = None
+            continue
+        if body.startswith("#"):
+            continue
+        if continued is not None and indent > continued and not body.startswith("-"):
+            continue
+        continued = None
+        leading = re.match(r"[ \u3000]+", line)
+        if leading and "\u3000" in leading.group():
+            column = line.index("\u3000") + 1
+            problems.append(
+                Problem(
+                    source,
+                    number,
+                    column,
+                    "这一行用全角空格“　”缩进",
+                    "缩进只能用半角空格（英文输入法下的空格）；把行首的全角空格换成半角空格，"
+                    "同一层的键左对齐",
+                    code="E-YAML-FULLWIDTH-SPACE",
+                )
+            )
+            continue
+        dash = re.match(r"(?:-[ ]+)+", body)
+        column = indent + (dash.end() if dash else 0)
+        body = body[dash.end() :] if dash else body
+        match = _KEY_LINE.match(body)
+        if dash and not match:
+            continued = indent  # a list item's text
+            continue
+        if not match:
+            continue
+        key, sep, rest = match.group("key", "sep", "rest")
+        at = column + len(key) + 1  # 1-based column of the separator
+        known = key in (line_keys if dash else keys)
+        if sep == "：" and (known or (not dash and rest.strip() in ("", "#"))):
+            problems.append(
+                Problem(
+                    source,
+                    number,
+                    at,
+                    f"“{key}”后面用了全角冒号“：”",
+                    f"键和值之间要用英文冒号加一个空格：把“{key}：”改为“{key}: ”",
+                    code="E-YAML-FULLWIDTH-COLON",
+                )
+            )
+        elif sep == ":" and rest and not rest[0].isspace() and known:
+            problems.append(
+                Problem(
+                    source,
+                    number,
+                    at,
+                    f"“{key}:”的英文冒号后面缺少空格",
+                    f"冒号后要加一个空格：写成“{key}: {rest.strip()}”",
+                    code="E-YAML-COLON-SPACE",
+                )
+            )
+        elif sep == ":" and rest[:1] not in (" ", ""):
+            continue  # a colon inside a text, such as 9:30
+        value = rest.strip()
+        if sep == ":" and _BLOCK_START.match(value):
+            block = column
+        elif value[:1] in ("'", '"') and value[0] not in value[1:]:
+            quote = value[0]
+        elif value and not value.startswith("#"):
+            continued = column
+        if len(problems) >= 20:
+            break
+    return problems
+
+
+def _leading_symbol(text: str, source: str, marks, parser_words: str) -> Problem | None:
+    """A value starting with a character YAML reserves (`>=800人次`, `*重点`): say to quote it,
+    at that character, on the line where the parser stopped (or where the value began)."""
+    lines = text.split("\n")
+    for mark in marks:
+        if mark is None or mark.line >= len(lines):
+            continue
+        line = lines[mark.line]
+        match = re.match(
+            r"(?P<pre>[ ]*(?:-[ ]+)*(?:[^\s#'\"\[{][^#]*?:[ ]+)?)(?P<value>[>|*&!%@`\[{'\"].*)$",
+            line,
+        )
+        if not match:
+            continue
+        value = match.group("value").rstrip()
+        symbol = value[0]
+        if not _misread(value):
+            continue
+        key = match.group("pre").strip().lstrip("- ").strip()
+        if '"' not in value:
+            quoted = f'"{value}"'
+        else:  # single quotes keep double ones; a single quote inside is written twice
+            quoted = "'" + value.replace("'", "''") + "'"
+        fixed = f"{key} {quoted}" if key else f"- {quoted}"
+        return Problem(
+            source,
+            mark.line + 1,
+            len(match.group("pre")) + 1,
+            f"以“{symbol}”开头的文字要用引号括起来：YAML 把开头的“{symbol}”当作{_SYMBOL_MEANING[symbol]}"
+            f"（解析器原文：{parser_words}）",
+            f"把整段文字用引号括起来，例如 {fixed}",
+            code="E-YAML-QUOTE",
+        )
+    return None
+
+
+def _misread(value: str) -> bool:
+    """Whether a value starting with a reserved character is text YAML could not read, rather
+    than YAML used on purpose (a block value, a quoted text, a list) failing for another reason."""
+    symbol = value[0]
+    if symbol in "|>":
+        return not _BLOCK_START.match(value)
+    if symbol in "'\"":
+        end = re.match(r'"(?:[^"\\]|\\.)*"' if symbol == '"' else r"'(?:[^']|'')*'", value)
+        rest = value[end.end() :] if end else ""
+        return bool(rest.strip()) and not re.match(r"\s+#", rest)
+    if symbol in "[{":
+        return not value.split(" #")[0].rstrip().endswith("]" if symbol == "[" else "}")
+    return True
+
+
+def refuse_yaml_features(text: str, source: str) -> None:
+    """Anchors, aliases and tags change or drop what was typed (`&A 级` shows as `级`);
+    each is an error at its character, with the fix."""
+    if not any(c in text for c in "&*!"):  # every anchor, alias and tag starts so
+        return
+    problems = []
+    aliases = 0
+    lines = text.split("\n")
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken) and aliases:
+                continue  # its anchor is reported; once is enough (a "billion laughs" has many)
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
+                aliases += isinstance(token, yaml.AliasToken)
+                mark = token.start_mark
+                value = lines[mark.line][mark.column :].split(" #")[0].strip()
+                what = {
+                    yaml.AnchorToken: "锚点（&）",
+                    yaml.AliasToken: "别名（*）",
+                    yaml.TagToken: "标签（!）",
+                }[type(token)]
+                problems.append(
+                    Problem(
+                        source,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"“{value}”的开头被 YAML 当作{what}，不会原样写入表格",
+                        "申报文件不支持锚点、别名和标签；这段文字若是内容，请用英文双引号括起来，"
+                        f'例如 "{value}"；要重复的内容请直接再写一遍',
+                        code="E-YAML-TAG" if isinstance(token, yaml.TagToken) else "E-YAML-ALIAS",
+                    )
+                )
+                if len(problems) >= 20:
+                    break
+    except yaml.YAMLError:  # pragma: no cover - the text composed, so it scans
+        pass
+    if problems:
+        raise DeclarationError(problems)
+
+
 def _compose(text: str, source: str, named: bool = False) -> Node:
     tab = _TAB_INDENT.search(text)
     if tab:
@@ -302,11 +537,17 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
                 )
             ]
         )
+    slips = find_slips(text, source)
+    if slips:
+        raise DeclarationError(slips)
     try:
         root = yaml.compose(_NamedText(text, source) if named else text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
+        symbol = _leading_symbol(text, source, (exc.problem_mark, exc.context_mark), problem)
+        if symbol is not None:
+            raise DeclarationError([symbol]) from None
         message, hint, code = "YAML 格式错误", "检查这一行的缩进、冒号和引号", "E-YAML-SYNTAX"
         for needle, msg, tip in _YAML_PROBLEMS:
             if needle in problem:
@@ -396,7 +637,10 @@ class Reader:
         self.unit_source: str | None = None
         self.from_unit: set[str] = set()
         self.text_source = text
+        self.unit_text = ""
+        self.unit_broken = False  # the unit file had problems: its keys are not "missing"
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []  # warnings found while reading (W-TEXT-COMMENT)
         self.positions: dict[str, tuple[int, int]] = {}
         self.key_positions: dict[str, tuple[int, int]] = {}
 
@@ -414,9 +658,44 @@ class Reader:
                 source = self.unit_source
         self.problems.append(Problem(source, line, column, message, hint, field, code=code))
 
+    def _source_of(self, node: Node) -> tuple[str, str]:
+        """(file, text) a node was read from: the declaration or its unit file."""
+        if self.unit_source is not None and node.start_mark.name == self.unit_source:
+            return self.unit_source, self.unit_text
+        return self.source, self.text_source
+
+    def _dropped_comment(self, node: ScalarNode, field: str) -> None:
+        """A ` #` after a plain text ends it: YAML drops the rest of the line as a comment.
+        Say what was dropped (a comment on a line of its own is silent)."""
+        source, text = self._source_of(node)
+        end = node.end_mark
+        lines = text.split("\n") if text else []
+        if end.line >= len(lines):
+            return
+        rest = lines[end.line][end.column :]
+        match = re.match(r"\s+#", rest)
+        if not match:
+            return
+        dropped = rest[match.end() - 1 :].rstrip()
+        from .errors import WARNING
+
+        self.notes.append(
+            Problem(
+                source,
+                end.line + 1,
+                end.column + match.end(),
+                f"“{dropped}”被当作注释，没有写入表格（YAML 中“空格加 #”之后是注释）",
+                f'若它是内容的一部分，请把整段文字用引号括起来："{node.value} {dropped}"；'
+                "若是注释，请把它单独写在一行",
+                field,
+                WARNING,
+                "W-TEXT-COMMENT",
+            )
+        )
+
     def _check_node(self, node: Node, field: str) -> bool:
         """Refuse explicit tags (declarations are plain data) and note where the value is.
-        Aliases never get here: `refuse_aliases` turned them away before the walk."""
+        Aliases and anchors never get here: refuse_yaml_features turned them away."""
         tag = node.tag
         if (
             isinstance(node, ScalarNode)
@@ -439,16 +718,6 @@ class Reader:
         self.positions[field] = (node.start_mark.line + 1, node.start_mark.column + 1)
         return True
 
-    def _first_alias(self):
-        """Composed aliases are the anchored node itself; the tokens know where the `*` was."""
-        try:
-            for token in yaml.scan(self.text_source, Loader=_Loader):
-                if isinstance(token, yaml.AliasToken):
-                    return token
-        except yaml.YAMLError:
-            pass
-        return None
-
     # -- node kinds ----------------------------------------------------------
 
     def mapping(
@@ -457,8 +726,12 @@ class Reader:
         field: str,
         allowed: tuple[str, ...] | None = None,
         required: tuple[str, ...] = (),
+        item: bool = False,
     ) -> dict[str, tuple[Node, Node]] | None:
-        """A mapping's entries by key text; duplicates and unknown keys are problems."""
+        """A mapping's entries by key text; duplicates and unknown keys are problems.
+
+        item=True: the mapping is one item of a list, so a key written again at the item's
+        column starts the next item whose "- " was forgotten; that is said once, there."""
         if not self._check_node(node, field):
             return None
         if not isinstance(node, MappingNode):
@@ -486,6 +759,15 @@ class Reader:
                 continue
             key = key_node.value
             sub = f"{field}.{key}" if field else key
+            if key in entries and item:
+                self.error(
+                    key_node,
+                    "E-YAML-DASH",
+                    f"“{key}”这一行缺少“-”：它又写了一遍本项已有的键，应是新的一项",
+                    f"新的一项要以“- ”开头：在“{key}”前加上“- ”，与上一项的“- ”左对齐",
+                    sub,
+                )
+                break  # the rest of this mapping belongs to the item without its dash
             if key in entries:
                 first = entries[key][0].start_mark.line + 1
                 self.error(
@@ -514,21 +796,18 @@ class Reader:
                 )
         return entries
 
-    def text(self, node: Node | None, field: str) -> str | None:
-        """A scalar's text as typed; None when empty."""
+    def text(self, node: Node | None, field: str, prose: bool = True) -> str | None:
+        """A scalar's text as typed; None when empty. `prose`: a text shown in the form
+        (not a number or a year), whose dropped ` #` comment is worth a warning."""
         if node is None or not self._check_node(node, field):
             return None
         if not isinstance(node, ScalarNode):
-            self.error(
-                node,
-                "E-NOT-TEXT",
-                f"“{field}”应为一段文字，而不是列表或键值",
-                "文字直接写在冒号后面；多段内容只在总体目标中可写成列表",
-                field,
-            )
+            self.not_text(node, field)
             return None
         if node.tag == _STD + "null":
             return None
+        if prose and not node.style and node.value:  # plain (libyaml says "", PyYAML None)
+            self._dropped_comment(node, field)
         value = node.value
         if node.style in ("|", ">"):
             value = value.rstrip("\n")
@@ -556,6 +835,51 @@ class Reader:
             return None
         return value
 
+    def not_text(self, node: Node, field: str) -> None:
+        """A list or a mapping where a text belongs: most often a text YAML read as something
+        else (`- 目标1: 承办…`, `[重点]工作`), so say how to keep it as text."""
+        if getattr(node, "flow_style", False):
+            symbol = "[" if isinstance(node, SequenceNode) else "{"
+            _, text = self._source_of(node)
+            start, end = node.start_mark, node.end_mark
+            lines = text.split("\n")
+            typed = (
+                lines[start.line][start.column : end.column]
+                if start.line == end.line and start.line < len(lines)
+                else symbol + "…"
+            )
+            self.error(
+                node,
+                "E-YAML-QUOTE",
+                f"“{field}”应为一段文字：以“{symbol}”开头的文字要用引号括起来，"
+                + ("否则 YAML 把它读成列表" if symbol == "[" else "否则 YAML 把它读成键值"),
+                f'把整段文字用英文双引号括起来，例如 "{typed}"',
+                field,
+            )
+        elif (
+            isinstance(node, MappingNode)
+            and len(node.value) == 1
+            and isinstance(node.value[0][0], ScalarNode)
+            and isinstance(node.value[0][1], ScalarNode)
+        ):
+            key, value = node.value[0][0].value, node.value[0][1].value
+            self.error(
+                node,
+                "E-NOT-TEXT",
+                f"“{key}: {value}”被读成了“键: 值”，因为文字中有“英文冒号加空格”",
+                f'请把整段文字用引号括起来："{key}: {value}"；或改用中文冒号：“{key}：{value}”',
+                field,
+            )
+        else:
+            self.error(
+                node,
+                "E-NOT-TEXT",
+                f"“{field}”应为一段文字，而不是列表或键值",
+                "文字直接写在冒号后面；多段内容只在总体目标中可写成列表；"
+                "文字中有“英文冒号加空格”时请用引号括起来",
+                field,
+            )
+
     def required_text(self, entries: dict, key: str, field: str) -> str:
         node = entries.get(key, (None, None))[1]
         value = self.text(node, field) if node is not None else None
@@ -565,7 +889,7 @@ class Reader:
 
     def amount(self, node: Node | None, field: str) -> Decimal | None:
         """A plain decimal as typed (`360`, `12.5`): no units, signs, exponents or digit groups."""
-        raw = self.text(node, field)
+        raw = self.text(node, field, prose=False)
         if raw is None or raw.strip() == "":
             return None
         cleaned = raw.strip()
@@ -597,7 +921,7 @@ class Reader:
         return Decimal(cleaned)
 
     def year(self, node: Node | None, field: str) -> int | None:
-        raw = self.text(node, field)
+        raw = self.text(node, field, prose=False)
         if raw is None:
             self.error(node, "E-YEAR", "“年度”不能为空", "写四位数的年份，例如“年度: 2022”", field)
             return None
@@ -610,37 +934,22 @@ class Reader:
 
     # -- the declaration -----------------------------------------------------
 
-    def refuse_aliases(self, root: Node) -> None:
-        """Aliases compose to shared nodes; refuse the first one before reading anything,
-        whatever key it is under (a "billion laughs" file is a few shared nodes)."""
-        seen: set[int] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                self.error(
-                    self._first_alias() or node,
-                    "E-YAML-ALIAS",
-                    "申报文件不支持锚点与别名（& 和 *）",
-                    "把要重复的内容直接再写一遍",
-                )
-                raise DeclarationError(self.problems)
-            seen.add(id(node))
-            if isinstance(node, MappingNode):
-                for key, value in node.value:
-                    stack += (value, key)
-            elif isinstance(node, SequenceNode):
-                stack += node.value
-
-    def start(self, root: Node, unit_root: Node | None, unit_keys: tuple[str, ...]) -> Node:
-        """Refuse aliases, then merge in the unit file's entries: the root to walk."""
-        if "*" in self.text_source:  # every alias starts with "*": no star, no alias
-            self.refuse_aliases(root)
+    def start(
+        self,
+        root: Node,
+        unit_root: Node | None,
+        unit_keys: tuple[str, ...],
+        unit_text: str = "",
+    ) -> Node:
+        """Merge in the unit file's entries: the root to walk. (Anchors and aliases were
+        refused when the text was read, see refuse_yaml_features.)"""
         if unit_root is None:
             return root
-        self.refuse_aliases(unit_root)
         self.unit_source = unit_root.start_mark.name
+        self.unit_text = unit_text
+        before = len(self.problems)
         shared = self.mapping(unit_root, "", unit_keys) or {}
+        self.unit_broken = len(self.problems) > before
         return self._merge(root, shared)
 
     def _merge(self, root: Node, shared: dict[str, tuple[Node, Node]]) -> Node:
@@ -678,10 +987,10 @@ class Reader:
         if isinstance(node, SequenceNode):
             if not self._check_node(node, field):
                 return (0, 0)
-            items = [self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value)]
+            items = [self.text(n, f"{field}[{i}]", prose=False) for i, n in enumerate(node.value)]
             raw = "—".join(i or "" for i in items) if len(items) == 2 else None
         else:
-            raw = self.text(node, field)
+            raw = self.text(node, field, prose=False)
         match = SPAN.match(raw or "")
         if not match:
             self.error(node, "E-SPAN", f"中期年度“{raw or ''}”不是“起始年—结束年”", hint, field)

@@ -463,9 +463,28 @@ def no_duplicate_names(ctx: Context) -> Iterator[Problem]:
                         seen[side.name] = i
 
 
+# 项目期 of a project that lasts one year: 2022年度, 2022年, 一年, 1年, 当年, 2022—2022.
+_ONE_YEAR = re.compile(
+    r"^\s*(?:(\d{4})\s*年?度?|(\d{4})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*(\d{4})\s*年?|"
+    r"[一1]\s*年(?:期|度)?|当年|本年度?)\s*$"
+)
+
+
+def lasts_one_year(period: str) -> bool:
+    """Whether a 项目期 says the project lasts one year (then it needs no mid-term goal)."""
+    match = _ONE_YEAR.match(period or "")
+    if not match:
+        return False
+    if match.group(2):
+        return match.group(2) == match.group(3)
+    return True
+
+
 @rule("W-EMPTY-GOAL", WARNING)
 def goals_present(ctx: Context) -> Iterator[Problem]:
     for key, items in (("中期目标", ctx.decl.goal_mid), ("年度目标", ctx.decl.goal_annual)):
+        if key == "中期目标" and lasts_one_year(ctx.decl.period):
+            continue
         if not "".join(items).strip():
             yield ctx.finding(
                 "W-EMPTY-GOAL",
@@ -521,6 +540,15 @@ def placeholders_filled(ctx: Context) -> Iterator[Problem]:
                 "三级指标和指标值都写“不适用”",
                 key=key,
             )
+
+
+@rule("W-TEXT-COMMENT", WARNING)
+def comments_after_text(ctx: Context) -> Iterator[Problem]:
+    """Found while reading (the ` #` is gone from the nodes); reported here so that it can
+    be turned off like any rule."""
+    for note in ctx.decl.notes:
+        if note.rule == "W-TEXT-COMMENT":
+            yield note
 
 
 @rule("W-XLSX-CLIPPED", WARNING)

@@ -55,8 +55,10 @@ class Walk(Reader):
                 self.extras.setdefault(kind.key, {})[field or level] = value
 
     def declaration(self, doc: Document) -> Declaration:
-        root = self.start(doc.root, doc.unit_root, UNIT_KEYS)
-        top = self.mapping(root, "", TOP_KEYS + kinds.extra_keys("top"), TOP_REQUIRED)
+        root = self.start(doc.root, doc.unit_root, UNIT_KEYS, doc.unit_text)
+        # a broken unit file is reported once; the fields it would give are not "missing"
+        required = tuple(k for k in TOP_REQUIRED if not (self.unit_broken and k in UNIT_KEYS))
+        top = self.mapping(root, "", TOP_KEYS + kinds.extra_keys("top"), required)
         if top is None:
             raise DeclarationError(self.problems)
         self.read_extras("top", top, "")
@@ -72,6 +74,8 @@ class Walk(Reader):
         period = self.text(node("项目期"), "项目期") or ""
         funds_mid, funds_annual = self.funds(node("项目资金"))
         span, goal_mid, goal_annual = self.goals(node("总体目标"))
+        if span == (0, 0) and year is not None and "总体目标.中期年度" not in self.positions:
+            span = default_span(year)
         indicators = self.indicators(node("绩效指标"))
         labels = self.labels(node("标签"))
         if self.problems:
@@ -92,6 +96,7 @@ class Walk(Reader):
             indicators=indicators,
             labels=labels,
             extras=self.extras,
+            notes=tuple(self.notes),
             positions=self.positions,
             key_positions=self.key_positions,
             unit_source=self.unit_source,
@@ -126,9 +131,7 @@ class Walk(Reader):
         span: tuple[int, int] = (0, 0)
         if node is None:
             return span, (), ()
-        entries = self.mapping(
-            node, "总体目标", GOAL_KEYS + kinds.extra_keys("goals"), ("中期年度",)
-        )
+        entries = self.mapping(node, "总体目标", GOAL_KEYS + kinds.extra_keys("goals"))
         if entries is None:
             return span, (), ()
         self.read_extras("goals", entries, "总体目标")
@@ -168,6 +171,14 @@ class Walk(Reader):
             blocks = []
             level2 = self.mapping(value1, field1)
             for name2, (key2, value2) in (level2 or {}).items():
+                if not name2.strip():
+                    self.error(
+                        key2,
+                        "E-NAME-EMPTY",
+                        "二级指标名称为空",
+                        f"写出二级指标的名称，如“{_example_l2(name1)}”",
+                        f"{field1}.{name2}",
+                    )
                 block = self.block(name2, key2, value2, f"{field1}.{name2}")
                 if block is not None:
                     blocks.append(block)
@@ -197,7 +208,16 @@ class Walk(Reader):
         if isinstance(node, MappingNode):
             entries = self.mapping(node, field, BLOCK_KEYS, ("指标",)) or {}
             if "年度二级指标" in entries:
-                annual_name = self.text(entries["年度二级指标"][1], f"{field}.年度二级指标") or ""
+                annual_node = entries["年度二级指标"][1]
+                annual_name = self.text(annual_node, f"{field}.年度二级指标") or ""
+                if not annual_name.strip():
+                    self.error(
+                        annual_node,
+                        "E-NAME-EMPTY",
+                        "年度二级指标的名称为空",
+                        "写出年度一侧的二级指标名称；与中期一侧相同时删去“年度二级指标”这一行",
+                        f"{field}.年度二级指标",
+                    )
             lines_node = entries.get("指标", (None, None))[1]
             field += ".指标"
         if lines_node is None or self._is_null(lines_node):
@@ -252,13 +272,22 @@ class Walk(Reader):
         return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
-        entries = self.mapping(node, field, LINE_KEYS + kinds.extra_keys("line"))
+        entries = self.mapping(node, field, LINE_KEYS + kinds.extra_keys("line"), item=True)
         if entries is None:
             return None
         self.read_extras("line", entries, field)
         values = {
             k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items() if k in LINE_KEYS
         }
+        for key in ("三级指标", "中期三级指标", "年度三级指标"):
+            if key in entries and not (values.get(key) or "").strip():
+                self.error(
+                    entries[key][1],
+                    "E-NAME-EMPTY",
+                    f"“{key}”的名称为空",
+                    "写出三级指标的名称；确实没有这项指标时写“不适用”",
+                    f"{field}.{key}",
+                )
         if "三级指标" in entries and "中期三级指标" in entries and "年度三级指标" in entries:
             self.error(
                 entries["三级指标"][0],
@@ -303,6 +332,19 @@ class Walk(Reader):
                     f"标签.{key}",
                 )
         return labels
+
+
+def default_span(year: int) -> tuple[int, int]:
+    """中期年度 when a declaration leaves it out: the three-year rolling plan from its year."""
+    return (year, year + 2)
+
+
+def _example_l2(level1: str) -> str:
+    """A standard 二级 name under a 一级, for hints."""
+    from ..vocabulary import VOCABULARY
+
+    names = VOCABULARY["2015"].get(level1) or VOCABULARY["2021"].get(level1) or ("数量指标",)
+    return names[0]
 
 
 def read(doc: Document, template: Template | None = None) -> Declaration:
