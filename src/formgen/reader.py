@@ -641,6 +641,7 @@ class Reader:
         self.unit_broken = False  # the unit file had problems: its keys are not "missing"
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []  # warnings found while reading (W-TEXT-COMMENT)
+        self._lines: dict[bool, list[str]] = {}  # the text's lines, of the unit file (True)
         self.positions: dict[str, tuple[int, int]] = {}
         self.key_positions: dict[str, tuple[int, int]] = {}
 
@@ -658,34 +659,39 @@ class Reader:
                 source = self.unit_source
         self.problems.append(Problem(source, line, column, message, hint, field, code=code))
 
-    def _source_of(self, node: Node) -> tuple[str, str]:
-        """(file, text) a node was read from: the declaration or its unit file."""
-        if self.unit_source is not None and node.start_mark.name == self.unit_source:
-            return self.unit_source, self.unit_text
-        return self.source, self.text_source
+    def _source_of(self, node: Node) -> tuple[str, list[str]]:
+        """(file, lines) a node was read from: the declaration or its unit file."""
+        unit = self.unit_source is not None and node.start_mark.name == self.unit_source
+        if unit not in self._lines:
+            self._lines[unit] = (self.unit_text if unit else self.text_source).split("\n")
+        return (self.unit_source if unit else self.source), self._lines[unit]
 
     def _dropped_comment(self, node: ScalarNode, field: str) -> None:
         """A ` #` after a plain text ends it: YAML drops the rest of the line as a comment.
-        Say what was dropped (a comment on a line of its own is silent)."""
-        source, text = self._source_of(node)
-        end = node.end_mark
-        lines = text.split("\n") if text else []
-        if end.line >= len(lines):
+        Say what was dropped. An empty value followed by a comment is silent when the
+        comment stands apart (`其他资金:   # 没有`), not when it is where a value is typed
+        (`三级指标: #1 培训`: one space after the colon). Whole-line comments are silent."""
+        source, lines = self._source_of(node)
+        empty = not node.value
+        mark = node.start_mark if empty else node.end_mark
+        if mark.line >= len(lines):
             return
-        rest = lines[end.line][end.column :]
-        match = re.match(r"\s+#", rest)
+        rest = lines[mark.line][mark.column :]
+        match = re.match(r" #" if empty else r"\s+#", rest)
         if not match:
             return
         dropped = rest[match.end() - 1 :].rstrip()
+        kept = f"{node.value} " if node.value else ""
         from .errors import WARNING
 
         self.notes.append(
             Problem(
                 source,
-                end.line + 1,
-                end.column + match.end(),
-                f"“{dropped}”被当作注释，没有写入表格（YAML 中“空格加 #”之后是注释）",
-                f'若它是内容的一部分，请把整段文字用引号括起来："{node.value} {dropped}"；'
+                mark.line + 1,
+                mark.column + match.end(),
+                f"“{dropped}”被当作注释，没有写入表格（YAML 中“空格加 #”之后是注释）"
+                + ("，这一项是空的" if empty else ""),
+                f'若它是内容的一部分，请把整段文字用引号括起来："{kept}{dropped}"；'
                 "若是注释，请把它单独写在一行",
                 field,
                 WARNING,
@@ -804,13 +810,23 @@ class Reader:
         if not isinstance(node, ScalarNode):
             self.not_text(node, field)
             return None
+        if prose and not node.style:  # plain (libyaml says "", PyYAML None)
+            self._dropped_comment(node, field)
         if node.tag == _STD + "null":
             return None
-        if prose and not node.style and node.value:  # plain (libyaml says "", PyYAML None)
-            self._dropped_comment(node, field)
         value = node.value
         if node.style in ("|", ">"):
             value = value.rstrip("\n")
+            if not value.strip():  # `年度指标值: >` with nothing under it: the ">" is gone
+                self.error(
+                    node,
+                    "E-YAML-QUOTE",
+                    f"单独的“{node.style}”被 YAML 当作多行文字的标记，它下面却没有文字，这一项成了空的",
+                    f'若“{node.style}”就是要填的内容，请用引号括起来："{node.style}"；'
+                    f"若要写多行文字，把文字写在下一行并比键多缩进两个空格",
+                    field,
+                )
+                return None
         if "\r" in value:  # an escaped CR: a line break, as YAML treats a CR in the file itself
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         bad = _NOT_XML.search(value)
@@ -840,9 +856,8 @@ class Reader:
         else (`- 目标1: 承办…`, `[重点]工作`), so say how to keep it as text."""
         if getattr(node, "flow_style", False):
             symbol = "[" if isinstance(node, SequenceNode) else "{"
-            _, text = self._source_of(node)
+            _, lines = self._source_of(node)
             start, end = node.start_mark, node.end_mark
-            lines = text.split("\n")
             typed = (
                 lines[start.line][start.column : end.column]
                 if start.line == end.line and start.line < len(lines)
