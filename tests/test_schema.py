@@ -333,7 +333,7 @@ def declarations(draw):
     if draw(st.booleans()):
         span = span.split(separator)
     goal = draw(optional_texts | st.lists(texts, max_size=3))
-    blocks = st.dictionaries(names_l2, lines() | st.builds(lambda n, ls: {"年度二级指标": n, "指标": ls}, optional_texts, lines()), min_size=1, max_size=3)  # fmt: skip
+    blocks = st.dictionaries(names_l2, lines() | st.builds(lambda n, ls: {"年度二级指标": n, "指标": ls}, names_l2, lines()), min_size=1, max_size=3)  # fmt: skip
     doc = {
         "年度": draw(st.integers(1900, 2999) | st.integers(1900, 2999).map(str)),
         "项目名称": draw(texts),

@@ -315,3 +315,17 @@ def test_a_block_mark_with_nothing_under_it_is_not_an_empty_value(symbol):
     (problem,) = refused(edit("年度指标值: ≥10次", f"年度指标值: {symbol}"))
     assert (problem.line, problem.column) == (18, 16)
     assert "多行文字的标记" in problem.message and "引号" in problem.hint
+
+
+@pytest.mark.parametrize(
+    "typed, warned",
+    [
+        ("完成实验楼 #2 单元改造", True),  # one space before #: a text that goes on
+        ("完成实验楼  #2单元", True),  # no space after #: a number, not a comment
+        ("完成实验楼 # 说明", True),
+        ("完成实验楼   # 说明", False),  # the way comments are written (README, formgen new)
+    ],
+)
+def test_what_counts_as_a_comment_written_on_purpose(typed, warned):
+    text = edit("  年度目标: 年度要做的事", f"  年度目标: {typed}")
+    assert bool(findings(text, "W-TEXT-COMMENT")) == warned

@@ -668,19 +668,20 @@ class Reader:
 
     def _dropped_comment(self, node: ScalarNode, field: str) -> None:
         """A ` #` after a plain text ends it: YAML drops the rest of the line as a comment.
-        Say what was dropped. An empty value followed by a comment is silent when the
-        comment stands apart (`其他资金:   # 没有`), not when it is where a value is typed
-        (`三级指标: #1 培训`: one space after the colon). Whole-line comments are silent."""
+        Say what was dropped, unless it is written the way comments are (two spaces or
+        more before the #, a space after it: `项目期: 长期   # 可不写`), which the README,
+        `formgen new` and the bundled declarations use. `完成实验楼 #2 单元改造` and
+        `三级指标: #1 培训` are warned about. Whole-line comments are silent."""
         source, lines = self._source_of(node)
         empty = not node.value
         mark = node.start_mark if empty else node.end_mark
         if mark.line >= len(lines):
             return
         rest = lines[mark.line][mark.column :]
-        match = re.match(r" #" if empty else r"\s+#", rest)
-        if not match:
+        match = re.match(r"(\s+)#(.?)", rest)
+        if not match or (len(match.group(1)) >= 2 and match.group(2) in ("", " ", "\t")):
             return
-        dropped = rest[match.end() - 1 :].rstrip()
+        dropped = rest[match.end(1) :].rstrip()
         kept = f"{node.value} " if node.value else ""
         from .errors import WARNING
 
@@ -688,11 +689,11 @@ class Reader:
             Problem(
                 source,
                 mark.line + 1,
-                mark.column + match.end(),
+                mark.column + match.end(1) + 1,
                 f"“{dropped}”被当作注释，没有写入表格（YAML 中“空格加 #”之后是注释）"
                 + ("，这一项是空的" if empty else ""),
                 f'若它是内容的一部分，请把整段文字用引号括起来："{kept}{dropped}"；'
-                "若是注释，请把它单独写在一行",
+                "若是注释，请把它单独写在一行，或在 # 前空两格、# 后空一格",
                 field,
                 WARNING,
                 "W-TEXT-COMMENT",

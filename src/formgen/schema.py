@@ -56,6 +56,11 @@ def _text(optional: bool = True) -> dict:
     return {"type": _SCALAR, "minLength": 1, "maxLength": MAX_TEXT}
 
 
+def _name() -> dict:
+    """An indicator name: the loader refuses an empty one at every level."""
+    return {"type": _SCALAR, "minLength": 1, "pattern": r"\S", "maxLength": MAX_TEXT}
+
+
 def _amount() -> dict:
     return {
         "type": ["number", "string", "null"],
@@ -128,7 +133,6 @@ def _goals() -> dict:
     return {
         "type": "object",
         "properties": {k: _described(v, k) for k, v in properties.items()} | _extras("goals"),
-        "required": ["中期年度"],
         "additionalProperties": False,
     }
 
@@ -137,7 +141,7 @@ def _line() -> dict:
     """One indicator line: at least one side, and 三级指标 not shadowed on both sides."""
     properties = {}
     for key in LINE_KEYS:
-        schema = _text()
+        schema = _name() if key.endswith("三级指标") else _text()
         if key.endswith("指标值"):
             schema = {**schema, "examples": ["≥150家", "100%", "≤6小时", "全年", "不适用"]}
         properties[key] = _described(schema, key)
@@ -155,7 +159,7 @@ def _line() -> dict:
 def _block() -> dict:
     """A 二级指标: its lines, or {年度二级指标, 指标} when the annual side names it otherwise."""
     lines = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/指标行"}}
-    properties = {"年度二级指标": _text(), "指标": lines}
+    properties = {"年度二级指标": _name(), "指标": lines}
     return {
         "type": ["array", "object"],
         "minItems": 1,
@@ -192,6 +196,7 @@ def _indicators() -> dict:
             "description": f"一级指标（{_where(level1)}）",
             "type": "object",
             "minProperties": 1,
+            "propertyNames": {"pattern": r"\S"},
             "properties": {
                 n: {
                     "title": n,
@@ -210,6 +215,7 @@ def _indicators() -> dict:
         "additionalProperties": {
             "type": "object",
             "minProperties": 1,
+            "propertyNames": {"pattern": r"\S"},
             "additionalProperties": {"$ref": "#/$defs/二级指标"},
         },
     }

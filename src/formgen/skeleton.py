@@ -171,7 +171,8 @@ class _Writer:
         lead = " " * indent + ("- " if item else "")
         text = f"{lead}{key}:" + (f" {_scalar(value)}" if value != "" else "")
         if note:
-            text += " " * max(1, COMMENT_COLUMN - _width(text)) + f"# {note}"
+            # two spaces at least: the way comments are told from text (see W-TEXT-COMMENT)
+            text += " " * max(2, COMMENT_COLUMN - _width(text)) + f"# {note}"
         self.lines.append(text)
 
     def text(self) -> str:
