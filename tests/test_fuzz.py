@@ -27,6 +27,8 @@ controls = st.text(st.characters(codec="utf-8", categories=("Cc",)), min_size=1,
 long_text = st.text(st.sampled_from("测试文字长句，。"), min_size=500, max_size=3000)
 texts = st.one_of(plain, plain, plain, plain, wild, long_text)
 required = st.one_of(plain.filter(bool), plain.filter(bool), plain.filter(bool), texts)
+# An empty 三级指标 is refused (E-NAME-EMPTY); mostly names, sometimes anything.
+line_names = st.one_of(plain.filter(str.strip), plain.filter(str.strip), texts)
 amounts = st.one_of(
     st.none(),
     st.integers(0, 10**9).map(str),
@@ -54,7 +56,7 @@ def line_entry(mid, annual) -> tuple[dict, tuple | None, tuple | None]:
 def blocks(draw):
     """A block's lines as the format allows them: on each side the lines run without a gap,
     so lines with both sides come first, then lines of one side only (the longer side)."""
-    side = st.tuples(texts, texts)  # (三级指标, 指标值)
+    side = st.tuples(line_names, texts)  # (三级指标, 指标值)
     both = draw(st.lists(st.tuples(side, side), max_size=4))
     longer = draw(st.sampled_from(("中期", "年度")))
     extra = draw(st.lists(side, min_size=0 if both else 1, max_size=3))
