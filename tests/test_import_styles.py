@@ -460,3 +460,42 @@ def test_percent_and_date_cells_read_as_shown(tmp_path: Path):
     timing = decl.indicators[0].blocks[2].lines[0]
     assert (timing.mid.value, timing.annual.value) == ("2025-12-01", "2023年12月31日")
     assert form.unused == []
+
+
+def test_a_written_grid_span_wins_over_stale_cell_widths(tmp_path: Path):
+    """Word lays a table out by its grid and w:gridSpan; w:tcW is only a preferred width,
+    often stale after editing. Widths made nonsense must not move any cell."""
+    import zipfile
+
+    path = write_docx(D, Style(), tmp_path / "宽.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    import re as _re
+
+    stale = iter([300, 2500, 900, 4000, 150] * 1000)
+    parts["word/document.xml"] = _re.sub(
+        rb'<w:tcW w:w="\d+"',
+        lambda _: f'<w:tcW w:w="{next(stale)}"'.encode(),
+        parts["word/document.xml"],
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    decl, form = imported(path)
+    assert differences(decl, declaration(D)) == [] and form.unused == []
+
+
+def test_a_grid_without_widths_still_places_cells(tmp_path: Path):
+    import re as _re
+    import zipfile
+
+    path = write_docx(D, Style(block_names="sparse"), tmp_path / "零.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = _re.sub(rb'<w:gridCol w:w="\d+"/>', b"<w:gridCol/>", parts["word/document.xml"])
+    parts["word/document.xml"] = _re.sub(rb'<w:tcW w:w="\d+" w:type="dxa"/>', b"", xml)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    decl, form = imported(path)
+    assert differences(decl, declaration(D)) == [] and form.unused == []

@@ -244,10 +244,13 @@ class _TcSpec:
     x0: int  # horizontal extent in twips
     x1: int
     merge: str | None  # None, "restart" or "continue"
+    explicit: bool = False  # its span was written (w:gridSpan), not guessed from its width
 
 
-def _row_specs(tr, grid_widths: list[int]) -> tuple[list[_TcSpec], int]:
-    """A row's cells with both placements, and the grid columns the row claims."""
+def _row_specs(tr, grid_widths: list[int], spans_written: bool) -> tuple[list[_TcSpec], int]:
+    """A row's cells with both placements, and the grid columns the row claims. In a table
+    that writes w:gridSpan, a cell without one spans one column (as Word lays it out);
+    in a table that writes none, a cell's span is guessed from its width."""
     trpr = tr.find(f"{W}trPr")
     before = _int(trpr.find(f"{W}gridBefore") if trpr is not None else None, "val")
     after = _int(trpr.find(f"{W}gridAfter") if trpr is not None else None, "val")
@@ -264,24 +267,32 @@ def _row_specs(tr, grid_widths: list[int]) -> tuple[list[_TcSpec], int]:
             width = 0  # a percentage or auto width says nothing about where the cell is
         if span_el is not None:
             span = max(1, _int(span_el, "val", 1))
+        elif spans_written:
+            span = 1
         else:
             span = _span_from_width(width, grid_widths, col) if width and grid_widths else 1
         if not width:
             width = sum(grid_widths[col : col + span]) or 1
         vm = pr.find(f"{W}vMerge") if pr is not None else None
         merge = None if vm is None else (vm.get(f"{W}val") or "continue")
-        specs.append(_TcSpec(tc, k, col, span, x, x + width, merge))
+        specs.append(
+            _TcSpec(tc, k, col, span, x, x + width, merge, spans_written or span_el is not None)
+        )
         col += span
         x += width
     return specs, col + after
 
 
 def _fits_grid(rows: list[list[_TcSpec]], claimed: list[int], grid_widths: list[int]) -> bool:
-    """Whether every row fills the table grid and every cell's width agrees with its columns."""
+    """Whether every row fills the table grid and every cell whose span was guessed from its
+    width agrees with its columns. A written w:gridSpan is what Word lays out by, so it is
+    trusted over a stale w:tcW."""
     if not grid_widths or any(n != len(grid_widths) for n in claimed):
         return False
     for specs in rows:
         for s in specs:
+            if s.explicit:
+                continue
             span_width = sum(grid_widths[s.col : s.col + s.span])
             if abs((s.x1 - s.x0) - span_width) > max(60, 0.1 * span_width):
                 return False
@@ -313,12 +324,19 @@ def _grid_widths(tbl) -> list[int]:
 def _table(tables: list, path: Path, number: int, above: list[RawCell]) -> RawGrid:
     grid_widths = _grid_widths(tables[0])
     rows, claimed = [], []
+    spans_written = any(tbl.find(f".//{W}gridSpan") is not None for tbl in tables)
     for tr in (tr for tbl in tables for tr in tbl.findall(f"{W}tr")):
-        specs, n = _row_specs(tr, grid_widths)
+        specs, n = _row_specs(tr, grid_widths, spans_written)
         rows.append(specs)
         claimed.append(n)
-    edges = None
-    if not _fits_grid(rows, claimed, grid_widths):
+    if _fits_grid(rows, claimed, grid_widths):
+        edges = [0]
+        for w in grid_widths if all(w > 0 for w in grid_widths) else [1000] * len(grid_widths):
+            edges.append(edges[-1] + w)  # (a grid without widths: columns equally wide)
+        for specs in rows:  # the grid decides where a cell is, not its (maybe stale) width
+            for s in specs:
+                s.x0, s.x1 = edges[s.col], edges[min(s.col + s.span, len(edges) - 1)]
+    else:
         edges = _by_extent(rows)
     cells: list[RawCell] = []
     previous: list[tuple[int, int, RawCell]] = []  # the row above: (x0, x1, vMerge chain)
