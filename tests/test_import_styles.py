@@ -499,3 +499,20 @@ def test_a_grid_without_widths_still_places_cells(tmp_path: Path):
             z.writestr(name, data)
     decl, form = imported(path)
     assert differences(decl, declaration(D)) == [] and form.unused == []
+
+
+def test_two_forms_one_per_page_on_the_same_columns_stay_two(tmp_path: Path):
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    doc = Document(write_docx(D, Style(), tmp_path / "a.docx"))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    end = doc.element.body[-1]
+    second = Document(write_docx(other("危桥改造经费"), Style(), tmp_path / "b.docx"))
+    for element in list(second.element.body):
+        if element.tag.endswith(("}p", "}tbl")):
+            end.addprevious(element)
+    doc.save(tmp_path / "两页.docx")
+    book = import_book(tmp_path / "两页.docx")
+    assert [f.name for f in book.forms] == ["乡村道路养护经费", "危桥改造经费"]
+    assert [f.unused for f in book.forms] == [[], []]

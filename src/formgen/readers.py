@@ -219,7 +219,7 @@ def read_docx(path: Path) -> list[RawGrid]:
                 joinable = False
         elif child.tag == f"{W}tbl":
             same_grid = runs and _grid_widths(runs[-1][0][-1]) == _grid_widths(child)
-            if joinable and not above and same_grid:
+            if joinable and not above and same_grid and not _starts_a_form(child):
                 runs[-1][0].append(child)
             else:
                 runs.append(([child], above))
@@ -233,6 +233,14 @@ def read_docx(path: Path) -> list[RawGrid]:
         else:
             grids.append(RawGrid(str(path), [], below=below, name="正文"))
     return grids
+
+
+def _starts_a_form(tbl) -> bool:
+    """Whether a table begins with a form's title or 项目名称 (then it is a form of its own,
+    even right after another on the same columns, as in a unit's forms one per page)."""
+    first = tbl.find(f"{W}tr")
+    text = re.sub(r"\s", "", _text(first)) if first is not None else ""
+    return "申报表" in text or "项目名称" in text
 
 
 @dataclass
