@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from test_kinds import toy_kind  # noqa: F401  (a fixture)
 from test_variants import VARIANT
 
 from conftest import DECLARATIONS, EXPECTED
@@ -97,7 +98,8 @@ def test_index_links_every_preview_and_lists_the_findings(previews: Path):
     assert all((previews / link).is_file() for link in links)
     # `formgen check` finds one warning in the bundled unit, on line 113 of this declaration
     assert text.count('<li class="warning">') == 1 and text.count("通过") == 5
-    assert "网络内容建设工作经费及网络综合治理.yaml:113:15: 警告 W-INDICATOR-L2" in text
+    # named by file name alone, however the build was called
+    assert "<pre>网络内容建设工作经费及网络综合治理.yaml:113:15: 警告 W-INDICATOR-L2" in text
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -270,3 +272,22 @@ def test_every_dimension_comes_from_the_grid(tmp_path: Path):
     back = read_html(text)
     assert back["A1:J1"] == "玩具表" and back["A3:J3"] == "单位：万元"
     assert back["A5:C6"] == "合并" and back["J6"] == "乙9" and len(back) == 3 + 10 + 1 + 14
+
+
+@pytest.mark.usefixtures("toy_kind")
+def test_a_second_form_kind_gets_its_own_preview_from_its_own_grid(tmp_path: Path):
+    """A 10-column landscape kind (tests/test_kinds.py) previewed beside the 申报表."""
+    from test_kinds import expected_toy
+
+    out = tmp_path / "out"
+    report = build([DECLARATIONS / "劳务派遣人员经费.yaml"], out, ("html",))
+    assert report.problems == [] and len(report.built) == 1
+    toy = (out / "劳务派遣人员经费-玩具表.html").read_text(encoding="utf-8")
+    assert read_html(toy) == expected_toy("劳务派遣人员经费", 2022)
+    assert "@page { size: A4 landscape; margin: 1.5cm; }" in toy
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = [(unquote(h), t) for h, t in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)]
+    assert links[1:] == [
+        ("劳务派遣人员经费.html", "劳务派遣人员经费"),
+        ("劳务派遣人员经费-玩具表.html", "玩具表"),
+    ]

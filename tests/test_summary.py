@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -225,6 +226,30 @@ def test_an_edited_declaration_rebuilds_its_form_and_the_summary_only(project: P
     assert [p.name for p in report.folder_outputs] == [summary, "index.html"]
     totals = _sheet(out / summary)[9]
     assert [totals[i].value for i in range(5, 11)] == [1431, 1431, 0, 567.5, 567.5, 0]
+    # the other rows came from the manifest; a fresh build of everything gives the same bytes
+    build([project / "declarations"], project / "fresh", ("docx", "xlsx", "html"))
+    assert (project / "fresh" / summary).read_bytes() == (out / summary).read_bytes()
+    assert (project / "fresh" / "index.html").read_bytes() == (out / "index.html").read_bytes()
+
+
+def test_a_manifest_without_kept_rows_loads_the_declarations_again(project: Path):
+    import json
+
+    from formgen.build import MANIFEST
+
+    out = project / "output"
+    build([project / "declarations"], out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    expected = (out / f"{UNIT}项目汇总表.xlsx").read_bytes()
+    for i, entry in enumerate(manifest["forms"].values()):
+        entry["summary"] = None if i % 2 else {"name": 1}  # missing, or not as formgen writes
+    manifest["folders"] = {}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    report = build([project / "declarations"], out)
+    assert len(report.skipped) == 6 and [p.name for p in report.folder_outputs] == [
+        f"{UNIT}项目汇总表.xlsx"
+    ]
+    assert (out / f"{UNIT}项目汇总表.xlsx").read_bytes() == expected
 
 
 def test_each_unit_folder_gets_its_own_summary_and_loses_it_with_its_last_form(project: Path):
@@ -273,3 +298,12 @@ def test_a_summary_edited_by_hand_is_not_overwritten(project: Path):
     assert "--force" in report.problems[0].hint
     build([project / "declarations"], out, force=True)
     assert _sheet(summary).max_row == 9
+
+
+def test_no_summary_in_a_folder_whose_name_windows_refuses(tmp_path: Path):
+    decls = tmp_path / "declarations"
+    (decls / "CON").mkdir(parents=True)
+    shutil.copy(DECLARATIONS / "宿州发布运营经费.yaml", decls / "CON" / "x.yaml")
+    report = build([decls], tmp_path / "out")
+    assert [r.ok for r in report.results] == [False] and report.folder_outputs == []
+    assert not (tmp_path / "out" / "CON").exists()

@@ -29,7 +29,7 @@ from .package import write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
-from .summary import ProjectRow, project_row
+from .summary import ProjectRow, project_row, row_from_record, row_record
 from .template import Template, default_template, shipped_template
 from .vocabulary import UNIT_FILE
 from .xlsx_writer import write_xlsx
@@ -441,6 +441,7 @@ def build(
             outputs = list(_recorded(entry, output, stem, formats))
             result = FormResult(source, key, skipped=True, inputs=inputs, outputs=outputs)
             result.warnings = _restored_warnings(entry, source, output)
+            result.row = row_from_record(entry.get("summary"), source.name, result.warnings)
             report(result)
             continue
         edited = [] if force else _edited(entry, output, stem, formats)
@@ -458,6 +459,7 @@ def build(
                 "inputs": result.inputs,
                 "outputs": {**kept, **result.hashes},
                 "warnings": _stored_warnings(result, output),
+                "summary": row_record(result.row) if result.row else None,
             }
     built = BuildReport(sorted(results, key=lambda r: r.stem))
     if "pdf" in formats:
@@ -545,9 +547,13 @@ def _unit_folders(
         source = Path(os.path.normpath(output / str(entry.get("source", ""))))
         if folder in by_folder and key not in by_folder[folder] and source.is_file():
             outputs = dict(entry.get("outputs") or {})
-            by_folder[folder][key] = Member(key, source, str(entry.get("inputs", "")), outputs)
+            warnings = _restored_warnings(entry, source, output)
+            row = row_from_record(entry.get("summary"), source.name, warnings)
+            by_folder[folder][key] = Member(key, source, str(entry.get("inputs", "")), outputs, row)
     changed = False
     for folder in sorted(by_folder):
+        if output_name_problem(Path(folder)) and folder != ".":
+            continue  # its forms were refused for this name; nothing is written there
         members = [by_folder[folder][k] for k in sorted(by_folder[folder])]
         inputs = folder_inputs(base, members)
         record = state.get(folder) if isinstance(state.get(folder), dict) else {}

@@ -125,20 +125,21 @@ def write_html(grid: Grid, path: str | Path) -> str:
 
 
 @dataclass(frozen=True)
+class IndexLink:
+    """A link on the index: a folder-wide file (summary, bundle) or a form of another kind."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class IndexEntry:
     """One form on the index page: its preview (if written), its name and its findings."""
 
     name: str  # the project name, or the file's stem when it could not be read
     href: str | None  # the preview's file name, relative to the index; None: not built
     findings: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True)
-class IndexLink:
-    """A folder-wide file shown above the list (summary workbook, print bundle)."""
-
-    label: str
-    href: str
+    others: tuple[IndexLink, ...] = ()  # previews of the other forms it makes (other kinds)
 
 
 _INDEX_STYLE = (
@@ -187,6 +188,8 @@ def index_html(title: str, entries: Sequence[IndexEntry], links: Iterable[IndexL
         cell = f'<a href="{quote(entry.href)}">{name}</a>' if entry.href else name
         if entry.href is None:
             cell += '<br><span class="error">（有错误，未生成）</span>'
+        for other in entry.others:
+            cell += f'<br><a href="{quote(other.href)}">{html.escape(other.label)}</a>'
         if entry.findings:
             result = "<ul>" + "".join(_finding_html(f) for f in entry.findings) + "</ul>"
         else:

@@ -385,3 +385,38 @@ def write_summary(
 ) -> str:
     """Write the summary workbook (rows in the order given); return its SHA-256."""
     return write_package(path, summary_parts(title, rows, font, size_pt))
+
+
+# -- kept in the build manifest --------------------------------------------------------------
+# A skipped form's row is kept beside its inputs hash, so that one edited declaration does
+# not make the build load every other declaration of the folder again. Its findings are the
+# warnings the manifest keeps anyway (a recorded form has no errors).
+
+_RECORD_TEXT = ("name", "unit", "attribute", "period")
+
+
+def row_record(row: ProjectRow) -> dict:
+    record: dict = {key: getattr(row, key) for key in _RECORD_TEXT}
+    record["amounts"] = [None if a is None else format(a, "f") for a in row.amounts]
+    record["annual_lines"] = row.annual_lines
+    record["year"] = row.year
+    return record
+
+
+def row_from_record(record, file: str, findings: Sequence[Problem]) -> ProjectRow | None:
+    """The row a record keeps, or None when it is missing or not as formgen writes it."""
+    try:
+        texts = [record[key] for key in _RECORD_TEXT]
+        amounts = tuple(None if a is None else Decimal(a) for a in record["amounts"])
+        lines, year = record["annual_lines"], record["year"]
+        if (
+            not all(isinstance(t, str) for t in texts)
+            or len(amounts) != 6
+            or not isinstance(lines, int)
+            or not isinstance(year, int)
+            or not all(isinstance(a, str) for a in record["amounts"] if a is not None)
+        ):
+            return None
+    except (KeyError, TypeError, ArithmeticError, ValueError):
+        return None
+    return ProjectRow(file, *texts, amounts, lines, year, tuple(findings))

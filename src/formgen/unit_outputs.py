@@ -212,14 +212,20 @@ def write_folder(
             elif forms:
                 result.written[bundle] = write_bundle(where / bundle, forms, bundle[:-4], year)
         if "html" in formats:
-            entries = [
-                IndexEntry(
-                    row.name,
-                    next(iter(_form_files(m, "html")), None),
-                    row.findings,
+            entries = []
+            for m, row in zip(members, rows, strict=True):
+                pages = _form_files(m, "html")
+                first = pages[0] if pages and pages[0] == f"{Path(m.stem).name}.html" else None
+                others = tuple(
+                    IndexLink(_kind_title(Path(m.stem).name, p.removesuffix(".html")), p)
+                    for p in pages
+                    if p != first
                 )
-                for m, row in zip(members, rows, strict=True)
-            ]
+                # file names only: the page is the same however the build was called
+                findings = tuple(
+                    dataclasses.replace(f, file=Path(f.file).name) for f in row.findings
+                )
+                entries.append(IndexEntry(row.name, first, findings, others))
             links = [IndexLink(f"汇总表：{summary}", summary)]
             if bundle in result.written:
                 links.append(IndexLink(f"打印合订本：{bundle}", bundle))
