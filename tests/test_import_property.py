@@ -51,8 +51,8 @@ def block(draw):
         )
         line["中期指标值"], line["年度指标值"] = draw(value), draw(value)
         lines.append(line)
-    for _ in range(one_side):
-        lines.append({"三级指标": draw(name), f"{side}指标值": draw(value)})
+    for _ in range(one_side):  # with a value: a name alone in its row may be under the table
+        lines.append({"三级指标": draw(name), f"{side}指标值": draw(value.filter(bool))})
     annual_name = draw(st.one_of(st.none(), st.none(), name))
     if annual_name is not None and both:
         return lines, annual_name

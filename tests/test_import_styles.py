@@ -516,3 +516,51 @@ def test_two_forms_one_per_page_on_the_same_columns_stay_two(tmp_path: Path):
     book = import_book(tmp_path / "两页.docx")
     assert [f.name for f in book.forms] == ["乡村道路养护经费", "危桥改造经费"]
     assert [f.unused for f in book.forms] == [[], []]
+
+
+def test_names_that_begin_like_a_footer_word_are_lines_and_a_lone_text_ends_the_table(
+    tmp_path: Path,
+):
+    d = other("回访")
+    d["绩效指标"] = {
+        "产出指标": {
+            "数量指标": [
+                {"三级指标": "电话回访率", "中期指标值": "≥95%", "年度指标值": "≥95%"},
+                {"三级指标": "手机客户端下载量", "中期指标值": "≥3万次", "年度指标值": "≥1万次"},
+                {"三级指标": "审核通过率", "中期指标值": "100%", "年度指标值": "100%"},
+                {"三级指标": "注册用户", "中期指标值": "≥1万人", "年度指标值": "≥5000人"},
+            ]
+        },
+        "满意度指标": D["绩效指标"]["满意度指标"],
+    }
+    path = write_xlsx(d, Style(block_names="sparse"), tmp_path / "回.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    last = ws.max_row
+    ws.cell(last + 1, 4, "张三")  # a name alone under the table, in the 三级指标 column
+    ws.cell(last + 2, 7, "2023年1月5日")  # a date alone, in the annual 三级指标 column
+    ws.cell(last + 4, 4, "市民热线")  # a line-like row after an empty row: past the end
+    ws.cell(last + 4, 5, "≥1条")
+    wb.save(path)
+    decl, form = imported(path)
+    assert differences(decl, declaration(d)) == []
+    assert [c.text for c in form.unused] == ["张三", "2023年1月5日", "市民热线", "≥1条"]
+
+
+def test_a_line_with_a_blank_value_inside_the_table_is_a_line(tmp_path: Path):
+    d = other("空值")
+    d["绩效指标"] = {
+        "产出指标": {
+            "数量指标": [
+                {"三级指标": "培训人次", "中期指标值": "≥300人次", "年度指标值": "≥100人次"},
+                {"三级指标": "待定指标", "中期指标值": ""},  # one text in its row
+                {"三级指标": "检查次数", "中期指标值": "≥6次"},
+            ]
+        },
+        "满意度指标": D["绩效指标"]["满意度指标"],
+    }
+    path = write_xlsx(d, Style(block_names="sparse", group_names="sparse"), tmp_path / "空.xlsx")
+    decl, form = imported(path)
+    assert differences(decl, declaration(d)) == [] and form.unused == []

@@ -69,10 +69,12 @@ class Imported:
 
 
 # Lines below a table that are not part of it: signatures, contacts, dates, notes.
+# Words that begin a signature, contact, date or note line; those an indicator's name may
+# also begin with (电话回访率, 手机客户端下载量, 审核通过率) only with a colon after them.
 FOOTER = re.compile(
-    r"^[(（]?(填报人|填表人|联系人|联系电话|联系方式|电话|手机|单位[(（]?盖章|盖章|填报日期|填表日期"
-    r"|日期[:：]|填表说明|填报说明|说明[:：]|注[:：\d一二三]|备注|审核人|审核|负责人|单位负责人"
-    r"|财务负责人|制表人|经办人|签字|签章)"
+    r"^[(（]?(填报人|填表人|联系电话|联系方式|单位[(（]?盖章|盖章|填报日期|填表日期|填表说明|填报说明"
+    r"|备注|审核人|单位负责人|财务负责人|制表人|经办人|签字|签章"
+    r"|(?:电话|手机|联系人|负责人|日期|说明|审核|注)[:：]|注\d)"
 )
 
 
@@ -390,9 +392,16 @@ def _slot_cells(grid: RawGrid, row: int, slots: dict[str, RawCell]) -> dict[str,
                 continue
         placed[best] = (cell, overlaps[best])
     cells = {k: c for k, (c, _) in placed.items()}
-    if not any(k in cells and cells[k].row == row and cells[k].text.strip() for k in LINE_SLOTS):
+    written = [k for k, c in cells.items() if c.row == row and c.text.strip()]
+    if not any(k in LINE_SLOTS for k in written):
         return None
     return cells
+
+
+def _lone(grid: RawGrid, row: int) -> bool:
+    """A row with one text only: a line whose value is blank, or a name or date under the
+    table; which one, only the rows after it can tell."""
+    return sum(1 for c in _row_cells(grid, row) if c.row == row and c.text.strip()) == 1
 
 
 def _starts(cell: RawCell | None, row: int, current: str | None) -> bool:
@@ -414,18 +423,7 @@ def _indicators(f: _Finder, header: RawCell) -> _Section:
     slots = _header_slots(f, header)
     chunks: list[_Chunk] = []
     line_ids: set[int] = set()
-    seen_line = False
-    for r in range(header.row + 1, grid.n_rows):
-        row_cells = _row_cells(grid, r)
-        blank = not any(c.text.strip() for c in row_cells if c.row == r)
-        if blank:
-            if seen_line and not any(c.row < r for c in row_cells):
-                break  # an empty row across the table: what follows is not the table
-            continue
-        cells = _slot_cells(grid, r, slots)
-        if cells is None:
-            break
-        seen_line = True
+    for r, cells in _line_rows(grid, header.row + 1, slots):
         g = cells.get("一级")
         m, a = cells.get("中期二级"), cells.get("年度二级")
         current = chunks[-1] if chunks else None
@@ -453,6 +451,29 @@ def _indicators(f: _Finder, header: RawCell) -> _Section:
             sides.append(tuple(texts) if any(t.strip() for t in texts) else None)
         chunks[-1].lines.append(tuple(sides))
     return _assemble(chunks, line_ids)
+
+
+def _line_rows(grid: RawGrid, first: int, slots: dict[str, RawCell]):
+    """(row, cells by column) of each indicator line, up to the table's end: the first row
+    that is not a line, an empty row across the table, or a run of rows with one text each
+    that no proper line follows (a name or a date typed under the table)."""
+    rows: list[tuple[int, dict[str, RawCell]]] = []
+    pending: list[tuple[int, dict[str, RawCell]]] = []  # lone-text rows not yet decided
+    for r in range(first, grid.n_rows):
+        row_cells = _row_cells(grid, r)
+        if not any(c.text.strip() for c in row_cells if c.row == r):
+            if (rows or pending) and not any(c.row < r for c in row_cells):
+                break  # an empty row across the table: what follows is not the table
+            continue
+        cells = _slot_cells(grid, r, slots)
+        if cells is None:
+            break
+        if _lone(grid, r):
+            pending.append((r, cells))
+            continue
+        rows += pending + [(r, cells)]
+        pending = []
+    return rows
 
 
 def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
