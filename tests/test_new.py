@@ -105,12 +105,16 @@ def test_new_writes_a_declaration_that_builds_with_its_placeholders_listed(
             "人均培训成本"
         ]
 
-    # check: placeholders are warnings, one per `__` value, nothing else, no crash
+    # check: placeholders are warnings, one per `__` value, no crash
     (result_check,) = check_paths([path])
     assert result_check.problems == []
-    assert {w.rule for w in result_check.warnings} == {"W-TO-FILL"}
-    assert len(result_check.warnings) == placeholders(text)
-    for warning in result_check.warnings:  # each points at a line holding a `__`
+    # and the empty amounts (资金总额), which the skeleton leaves for the user to fill
+    assert {w.rule for w in result_check.warnings} == {"W-TO-FILL", "W-FUNDS-MISSING"}
+    to_fill = [w for w in result_check.warnings if w.rule == "W-TO-FILL"]
+    assert len(to_fill) == placeholders(text)
+    empty_funds = [w.field for w in result_check.warnings if w.rule == "W-FUNDS-MISSING"]
+    assert empty_funds == ["项目资金.中期.资金总额", "项目资金.年度.资金总额"]
+    for warning in to_fill:  # each points at a line holding a `__`
         assert "__" in text.splitlines()[warning.line - 1].split("#")[0]
 
     # build: the draft form is written, placeholders and all

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DECLARATIONS
 from formgen.loader import loads
 from formgen.rules import RULES, check_declaration, value_findings
 from formgen.settings import Settings
@@ -393,3 +394,19 @@ def test_more_than_six_decimals_is_questioned():
         "财政拨款: 100.5", "财政拨款: 100.500001"
     )
     assert fired(six, "W-AMOUNT-PRECISION") == []
+
+
+def test_empty_funds_are_flagged_except_mid_term_of_a_one_year_project():
+    text = (DECLARATIONS / "劳务派遣人员经费.yaml").read_text(encoding="utf-8")
+    no_annual = text.replace("    资金总额: 47\n", "    资金总额:\n")
+    assert no_annual != text
+    decl = loads(no_annual.encode(), "x.yaml")
+    found = [p for p in check_declaration(decl) if p.rule == "W-FUNDS-MISSING"]
+    line = no_annual.splitlines().index("    资金总额:", 14) + 1  # the annual side's key
+    assert [(p.line, p.column, "年度资金总额没有填写" in p.message) for p in found] == [
+        (line, 5, True)
+    ]
+    one_year = (DECLARATIONS / "宿州发布运营经费.yaml").read_bytes()  # 项目期 2022年度, no 中期
+    assert not [
+        p for p in check_declaration(loads(one_year, "y.yaml")) if p.rule == "W-FUNDS-MISSING"
+    ]

@@ -272,7 +272,7 @@ def _build_task(task: tuple) -> FormResult:
             source,
             stem,
             f"内部错误：{type(exc).__name__}: {exc}",
-            "加 --debug 重新运行可看到详细信息；请连同申报文件报告给维护人员",
+            "在命令名前加 --debug 重新运行（如“formgen --debug build”）可看到详细信息；请连同申报文件报告给维护人员",
         )
     result.inputs = inputs
     return result

@@ -283,7 +283,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
                 raise
             _json_failure(
                 f"内部错误：{type(exc).__name__}: {exc}",
-                "加 --debug 重新运行可看到详细信息，请连同申报文件报告给维护人员",
+                "在命令名前加 --debug 重新运行（如“formgen --debug build”）可看到详细信息，请连同申报文件报告给维护人员",
                 "E-INTERNAL",
                 2,
             )
@@ -618,7 +618,7 @@ def main() -> None:
         if debug:
             raise
         click.echo(
-            f"内部错误：{type(exc).__name__}: {exc}\n  提示：加 --debug 重新运行可看到详细信息，"
+            f"内部错误：{type(exc).__name__}: {exc}\n  提示：在命令名前加 --debug 重新运行（如“formgen --debug build”）可看到详细信息，"
             "请把它连同申报文件一起报告给维护人员。",
             err=True,
         )

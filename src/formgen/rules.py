@@ -185,6 +185,23 @@ def funds_add_up(ctx: Context) -> Iterator[Problem]:
             )
 
 
+@rule("W-FUNDS-MISSING", WARNING)
+def funds_given(ctx: Context) -> Iterator[Problem]:
+    """A form sent with an empty 资金总额 is sent back: say so before it is printed."""
+    for side, funds in (("中期", ctx.decl.funds_mid), ("年度", ctx.decl.funds_annual)):
+        if side == "中期" and lasts_one_year(ctx.decl.period):
+            continue  # a one-year project may leave the mid-term funds empty (seed form 6)
+        if funds.total is None:
+            path = f"项目资金.{side}.资金总额"
+            yield ctx.finding(
+                "W-FUNDS-MISSING",
+                path,
+                f"{side}资金总额没有填写，表中这一格会是空的",
+                f"在“项目资金: {side}:”下写“资金总额: ……”（单位万元，只写数字）",
+                key=True,  # an empty value sits at the end of the line: point at its key
+            )
+
+
 @rule("E-FUNDS-ANNUAL", ERROR)
 def annual_within_mid(ctx: Context) -> Iterator[Problem]:
     mid, annual = ctx.decl.funds_mid.total, ctx.decl.funds_annual.total
