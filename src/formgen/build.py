@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .docx_writer import write_docx
-from .errors import ERROR, FormgenError, OutputError, Problem
+from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
 from .html_writer import write_html
 from .kinds import DEFAULT_KIND, all_kinds
 from .loader import load
@@ -75,6 +75,9 @@ class FormResult:
 class BuildReport:
     results: list[FormResult]
     removed: list[Path] = field(default_factory=list)  # outputs of deleted declarations
+    # outputs a rebuilt form (or folder) no longer makes: PDFs and previews of an older version,
+    # a 自评表 whose results were taken out; deleted when they are as formgen wrote them
+    stale: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)  # not tied to one form (manifest)
     folder_outputs: list[Path] = field(default_factory=list)  # summaries, indexes, bundles written
@@ -449,11 +452,21 @@ def build(
             report(_edited_refusal(source, stem, edited))
         else:
             tasks.append((source, stem, output, formats, template, inputs))
+    built_stale: list[Path] = []
+    edited_stale: list[Path] = []
     for result in _run(tasks, jobs):
         report(result)
         if result.ok:
             old = (forms.get(result.stem) or {}).get("outputs") or {}
-            kept = {n: h for n, h in old.items() if n.rsplit(".", 1)[-1] not in formats}
+            later = ".pdf" if "pdf" in formats else None  # converted after every form is written
+            looked = _remove_stale(old, result.hashes, output / Path(result.stem).parent, later)
+            built_stale.extend(p for p in looked if not p.exists())
+            edited_stale.extend(p for p in looked if p.exists())
+            kept = {
+                n: h
+                for n, h in old.items()
+                if n not in result.hashes and (output / Path(result.stem).parent / n).exists()
+            }
             forms[result.stem] = {
                 "source": _source_key(result.source, output),
                 "inputs": result.inputs,
@@ -461,7 +474,19 @@ def build(
                 "warnings": _stored_warnings(result, output),
                 "summary": row_record(result.row) if result.row else None,
             }
-    built = BuildReport(sorted(results, key=lambda r: r.stem))
+    built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
+    built.problems += [
+        Problem(
+            str(path),
+            None,
+            None,
+            "这个文件是这份申报上一次生成的，申报改动后没有重新生成它，它也被改动过，所以没有删除",
+            "它已与申报不符：不再需要就删掉它；要重新生成，加上相应的 --format",
+            severity=WARNING,
+            code="W-OUTPUT-STALE",
+        )
+        for path in edited_stale
+    ]
     if "pdf" in formats:
         built.problems += _convert_pdfs(built.results, forms, output)
     if not keep_orphans:
@@ -619,6 +644,23 @@ def _remove_folder_orphans(manifest: dict, output: Path) -> list[Path]:
                     target.unlink()
                     removed.append(target)
     return removed
+
+
+def _remove_stale(
+    old: dict[str, str], new: dict[str, str], folder: Path, later: str | None
+) -> list[Path]:
+    """Delete what a form's previous build wrote and this one did not, when it is as formgen
+    wrote it: it no longer matches the declaration (a PDF or preview of the old text, a
+    自评表 whose results were taken out). Returns the paths looked at; an edited one is kept."""
+    looked = []
+    for name, digest in old.items():
+        target = folder / name
+        if name in new or not _inside(target, folder) or (later and name.endswith(later)):
+            continue
+        looked.append(target)
+        if _sha256(target) == digest:
+            target.unlink()
+    return looked
 
 
 def _run(tasks: list, jobs: int):

@@ -146,7 +146,9 @@ def build_command(
         for written in report.folder_outputs:
             click.echo(f"已生成（单位汇总）：{written}")
         for removed in report.removed:
-            click.echo(f"已删除：{removed}（对应的申报已不存在）")
+            click.echo(f"已删除：{removed}（已没有申报生成它：申报删除了、改名了，或单位名称变了）")
+        for stale in report.stale:
+            click.echo(f"已删除：{stale}（已过期：与改动后的申报不再相符，这次没有重新生成它）")
     built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
     files = sum(len(r.outputs) for r in report.built)
     warnings = sum(len(r.warnings) for r in report.results if r.ok)

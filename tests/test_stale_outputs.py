@@ -1,0 +1,61 @@
+"""A rebuilt form never leaves files that no longer match its declaration.
+
+Found by a fresh-eyes trial: after `--format docx,xlsx,pdf,html`, an edit and a plain
+`formgen build`, the old PDF and preview still showed the old text, ready to be printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import DECLARATIONS
+from formgen.build import build
+
+NAME = "劳务派遣人员经费"
+
+
+def _project(tmp_path: Path) -> Path:
+    decls = tmp_path / "declarations"
+    decls.mkdir()
+    shutil.copy(DECLARATIONS / f"{NAME}.yaml", decls)
+    return decls
+
+
+def test_a_preview_of_the_old_text_is_removed_when_the_form_is_rebuilt(tmp_path):
+    decls, out = _project(tmp_path), tmp_path / "output"
+    first = build([decls], out, ("docx", "xlsx", "html"))
+    assert [r.ok for r in first.results] == [True] and (out / f"{NAME}.html").exists()
+    source = decls / f"{NAME}.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("项目名称: ", "项目名称: 新"), "utf-8"
+    )
+    second = build([decls], out, ("docx", "xlsx"))
+    assert [r.ok for r in second.results] == [True]
+    assert not (out / f"{NAME}.html").exists()
+    assert second.stale == [out / f"{NAME}.html"]
+    assert (out / f"{NAME}.docx").exists() and (out / f"{NAME}.xlsx").exists()
+
+
+def test_an_edited_old_preview_is_kept_with_a_warning(tmp_path):
+    decls, out = _project(tmp_path), tmp_path / "output"
+    build([decls], out, ("docx", "xlsx", "html"))
+    preview = out / f"{NAME}.html"
+    preview.write_text(preview.read_text(encoding="utf-8") + "<!-- 我的批注 -->", "utf-8")
+    source = decls / f"{NAME}.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", "utf-8")
+    report = build([decls], out, ("docx", "xlsx"))
+    assert preview.exists() and "我的批注" in preview.read_text(encoding="utf-8")
+    assert report.stale == []
+    (warning,) = [p for p in report.problems if p.code == "W-OUTPUT-STALE"]
+    assert warning.file == str(preview) and "没有删除" in warning.message
+
+
+def test_a_build_without_a_format_takes_that_format_away_and_says_so(tmp_path):
+    """The formats are an input: a build without html rebuilds the form, and the preview it
+    no longer makes is removed and named (the output folder holds what the last build made)."""
+    decls, out = _project(tmp_path), tmp_path / "output"
+    build([decls], out, ("docx", "xlsx", "html"))
+    report = build([decls], out, ("docx", "xlsx"))
+    assert report.stale == [out / f"{NAME}.html"] and not (out / f"{NAME}.html").exists()
+    assert (out / f"{NAME}.docx").exists() and (out / f"{NAME}.xlsx").exists()
