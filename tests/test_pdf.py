@@ -158,6 +158,17 @@ def test_build_pdf_writes_a_pdf_per_form_and_the_bundle(pdf_build, built: Path):
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", _info(bundle))
     assert len(sizes) == sum(counts)
     assert all((round(float(w)), round(float(h))) == (595, 842) for w, h in sizes)
+    # page numbers are the forms' own footers, kept as they are: 第1页共N页 … per form
+    footers = []
+    for page in range(1, sum(counts) + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(bundle), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        footers += re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", text)
+    expected = [(str(i), str(n)) for n in counts for i in range(1, n + 1)]
+    assert footers == expected
 
 
 def test_editing_one_declaration_reconverts_its_pdf_and_the_bundle_only(pdf_build):
