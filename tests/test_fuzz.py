@@ -27,8 +27,9 @@ controls = st.text(st.characters(codec="utf-8", categories=("Cc",)), min_size=1,
 long_text = st.text(st.sampled_from("测试文字长句，。"), min_size=500, max_size=3000)
 texts = st.one_of(plain, plain, plain, plain, wild, long_text)
 required = st.one_of(plain.filter(bool), plain.filter(bool), plain.filter(bool), texts)
-# An empty 三级指标 is refused (E-NAME-EMPTY); mostly names, sometimes anything.
-line_names = st.one_of(plain.filter(str.strip), plain.filter(str.strip), texts)
+# An empty 三级指标 is refused (E-NAME-EMPTY, tested on its own in test_typing_slips):
+# with dozens of lines a form, even a rare empty name would refuse most forms here.
+line_names = st.one_of(plain.filter(str.strip), long_text)
 amounts = st.one_of(
     st.none(),
     st.integers(0, 10**9).map(str),
@@ -206,6 +207,8 @@ def test_generated_declarations():
 @settings(
     max_examples=60,
     deadline=None,
+    derandomize=True,  # the same cases every run: the built share is a fact, not a chance
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(declarations())
