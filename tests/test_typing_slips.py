@@ -331,3 +331,20 @@ def test_a_block_mark_with_nothing_under_it_is_not_an_empty_value(symbol):
 def test_what_counts_as_a_comment_written_on_purpose(typed, warned):
     text = edit("  年度目标: 年度要做的事", f"  年度目标: {typed}")
     assert bool(findings(text, "W-TEXT-COMMENT")) == warned
+
+
+@pytest.mark.parametrize(
+    "old, new, line, column",
+    [
+        # a goal list's second item without its "-": line 14, where the "-" belongs
+        ("  年度目标: 年度要做的事", "  年度目标:\n    - 目标1\n    目标2", 14, 5),
+        # its first item without one: YAML would read "目标1 - 目标2" as one text
+        ("  年度目标: 年度要做的事", "  年度目标:\n    目标1\n    - 目标2", 13, 5),
+        # the first line of a 二级指标 without its "-": the "-" goes at column 7
+        ("      - 三级指标: 开展培训", "        三级指标: 开展培训", 16, 7),
+    ],
+)
+def test_other_list_items_missing_their_dash(old, new, line, column):
+    problems = refused(edit(old, new))
+    assert [(p.line, p.column, p.code) for p in problems] == [(line, column, "E-YAML-DASH")]
+    assert "缺少" in problems[0].message and "“- ”" in problems[0].hint

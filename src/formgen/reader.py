@@ -280,8 +280,8 @@ def _too_deep(text: str) -> int | None:
 # The parser reports these where it gives up, often a line or two later and in words
 # about YAML; the text shows the character itself.
 
-# A line that may hold a slip: `键：`, `键:值`, or indentation with a full-width space.
-_SLIP_HINT = re.compile(r"^[ ]*(?:-[ ]+)*[^\s#]+?(?:：|:(?=[^\s]))|^[ ]*\u3000", re.M)
+_INDENT = re.compile("[ \u3000]+")
+_DASH = re.compile(r"(?:-[ ]+)+|-$")
 _KEY_LINE = re.compile(r"(?P<key>[^\s:：#'\"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*)$")
 _BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
 _LEADING_SYMBOLS = ">|*&!%@`[{'\""
@@ -323,17 +323,29 @@ def _known_keys() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(every | names | extra), line
 
 
+def _missing_dash(source: str, line: int, column: int) -> Problem:
+    return Problem(
+        source,
+        line,
+        column,
+        "这一行缺少列表项开头的“-”",
+        "列表的每一项都以“- ”（减号加空格）开头，与同一列表其他项的“- ”左对齐",
+        code="E-YAML-DASH",
+    )
+
+
 def find_slips(text: str, source: str) -> list[Problem]:
-    """Full-width colons and spaces, and a colon with no space after it, where a key is
-    written: each at its own character. Text inside block, quoted and continued values
-    is the user's and is not judged."""
-    if not _SLIP_HINT.search(text):
-        return []
+    """Full-width colons and spaces, a colon with no space after it, and a list item
+    without its "-": each at its own character. Text inside block, quoted and continued
+    values is the user's and is not judged."""
     keys, line_keys = _known_keys()
     problems: list[Problem] = []
     block = None  # a block value (| or >) is open under a key at this column
     quote = None  # a quoted value is open, closed by this character
     continued = None  # a plain value may continue on deeper lines than this column
+    opener = None  # column of the last key whose value is the lines below it
+    first_child = None  # (column, line, has a dash) of the first line under that key
+    items_at = None  # column of the "-" of the list being read
     for number, line in enumerate(text.split("\n"), 1):
         body = line.lstrip(" ")
         indent = len(line) - len(body)
@@ -352,7 +364,7 @@ def find_slips(text: str, source: str) -> list[Problem]:
         if continued is not None and indent > continued and not body.startswith("-"):
             continue
         continued = None
-        leading = re.match(r"[ \u3000]+", line)
+        leading = _INDENT.match(line) if "\u3000" in line else None
         if leading and "\u3000" in leading.group():
             column = line.index("\u3000") + 1
             problems.append(
@@ -367,10 +379,28 @@ def find_slips(text: str, source: str) -> list[Problem]:
                 )
             )
             continue
-        dash = re.match(r"(?:-[ ]+)+", body)
+        dash = _DASH.match(body) if body[0] == "-" else None
         column = indent + (dash.end() if dash else 0)
         body = body[dash.end() :] if dash else body
         match = _KEY_LINE.match(body)
+        if items_at is not None and indent < items_at:
+            items_at = None
+        if opener is not None and first_child is None:
+            first_child = (indent, number, bool(dash))
+        if dash:
+            if (
+                first_child is not None
+                and not first_child[2]
+                and first_child[1] < number
+                and first_child[0] in (indent, indent + 2)
+                and opener < indent
+            ):  # the first item under a key was written without its "-"
+                problems.append(_missing_dash(source, first_child[1], indent + 1))
+                first_child = (first_child[0], first_child[1], True)
+            items_at = indent
+        elif indent == items_at and not (match and match.group("rest")[:1] in ("", " ")):
+            problems.append(_missing_dash(source, number, indent + 1))
+            continue
         if dash and not match:
             continued = indent  # a list item's text
             continue
@@ -404,6 +434,8 @@ def find_slips(text: str, source: str) -> list[Problem]:
         elif sep == ":" and rest[:1] not in (" ", ""):
             continue  # a colon inside a text, such as 9:30
         value = rest.strip()
+        if sep == ":" and value in ("", "#") or (sep == ":" and value.startswith("#")):
+            opener, first_child = column, None
         if sep == ":" and _BLOCK_START.match(value):
             block = column
         elif value[:1] in ("'", '"') and value[0] not in value[1:]:
