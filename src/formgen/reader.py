@@ -282,6 +282,7 @@ def _too_deep(text: str) -> int | None:
 
 _INDENT = re.compile("[ \u3000]+")
 _DASH = re.compile(r"(?:-[ ]+)+|-$")
+_QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ ]*:(?:[ ]|$)""")
 _KEY_LINE = re.compile(r"(?P<key>[^\s:：#'\"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*)$")
 _BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
 _LEADING_SYMBOLS = ">|*&!%@`[{'\""
@@ -383,22 +384,24 @@ def find_slips(text: str, source: str) -> list[Problem]:
         column = indent + (dash.end() if dash else 0)
         body = body[dash.end() :] if dash else body
         match = _KEY_LINE.match(body)
+        is_key = bool(
+            match and match.group("sep") == ":" and match.group("rest")[:1] in ("", " ")
+        ) or bool(_QUOTED_KEY.match(body))
         if items_at is not None and indent < items_at:
             items_at = None
         if opener is not None and first_child is None:
-            first_child = (indent, number, bool(dash))
+            first_child = (indent, number, "dash" if dash else "key" if is_key else "text")
         if dash:
             if (
                 first_child is not None
-                and not first_child[2]
                 and first_child[1] < number
-                and first_child[0] in (indent, indent + 2)
                 and opener < indent
+                and (first_child[0], first_child[2]) in ((indent, "text"), (indent + 2, "key"))
             ):  # the first item under a key was written without its "-"
                 problems.append(_missing_dash(source, first_child[1], indent + 1))
-                first_child = (first_child[0], first_child[1], True)
+                first_child = (first_child[0], first_child[1], "dash")
             items_at = indent
-        elif indent == items_at and not (match and match.group("rest")[:1] in ("", " ")):
+        elif indent == items_at and not is_key:
             problems.append(_missing_dash(source, number, indent + 1))
             continue
         if dash and not match:
