@@ -564,3 +564,18 @@ def test_a_line_with_a_blank_value_inside_the_table_is_a_line(tmp_path: Path):
     path = write_xlsx(d, Style(block_names="sparse", group_names="sparse"), tmp_path / "空.xlsx")
     decl, form = imported(path)
     assert differences(decl, declaration(d)) == [] and form.unused == []
+
+
+def test_held_back_run_says_which_form_waits_for_what(tmp_path: Path):
+    clean = write_xlsx(D, Style(), tmp_path / "净.xlsx")
+    noisy = write_xlsx(other("另一项目"), Style(footer=FOOTER[:1]), tmp_path / "杂.xlsx")
+    out = tmp_path / "decl"
+    report = import_paths([clean, noisy], out)
+    assert report.held_back and report.failed == 0 and not out.exists()
+    assert report.lines == [
+        f"待写入（别的表有未用上的单元格，本次都没有写入）：{clean} 申报表 → {out / '净.yaml'}",
+        f"待写入（核对下面列出的单元格后加 --allow-unused）：{noisy} 申报表 → {out / '杂.yaml'}",
+        f"未用上的单元格：{noisy} 申报表!A24：“{FOOTER[0]}”",
+    ]
+    again = import_paths([clean, noisy], out, allow_unused=True)
+    assert again.written == 2 and sorted(p.name for p in out.iterdir()) == sorted(["杂.yaml", "净.yaml"])

@@ -219,8 +219,10 @@ def import_paths(
     for item in planned:
         if dry_run:
             verb = "将写入"
-        elif report.held_back:
+        elif report.held_back and item.form.unused:
             verb = "待写入（核对下面列出的单元格后加 --allow-unused）"
+        elif report.held_back:
+            verb = "待写入（别的表有未用上的单元格，本次都没有写入）"
         else:
             verb = _write(item, force, report)
         report.lines.append(f"{verb}：{item.origin} {item.form.sheet} → {item.target}")
