@@ -265,3 +265,18 @@ def test_last_years_results_stay_behind(tmp_path: Path):
     decl = load(tmp_path / "2023" / example.name)
     assert decl.extras == {} and decl.year == 2023
     assert "删去了上一年度的自评结果" in result.output and "实际完成值（14 处）" in result.output
+
+
+def test_a_folder_laid_out_by_year_rolls_its_latest_year(tmp_path: Path):
+    text = (DECLARATIONS / "劳务派遣人员经费.yaml").read_text(encoding="utf-8")
+    for year in (2024, 2025):
+        unit = tmp_path / "declarations" / str(year) / "某单位"
+        unit.mkdir(parents=True)
+        rolled = text.replace("2022—2024", f"{year}—{year + 2}")
+        rolled = rolled.replace("\n年度: 2022", f"\n年度: {year}")
+        (unit / "甲.yaml").write_text(rolled, encoding="utf-8")
+    result = run("next-year", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "已把 declarations/2025 中的 1 份申报复制到 declarations/2026" in result.output
+    decl = load(tmp_path / "declarations" / "2026" / "某单位" / "甲.yaml")
+    assert (decl.year, decl.span) == (2026, (2026, 2028))

@@ -554,7 +554,7 @@ def next_year_command(
         sys.exit(1)
     declarations = [r for r in result.files if not r.source.name.startswith("_")]
     click.echo(
-        f"已把 {len(declarations)} 份申报从 {result.from_year} 年度复制到 {result.target}"
+        f"已把 {result.source} 中的 {len(declarations)} 份申报复制到 {result.target}"
         f"（年度 {result.from_year} → {result.to_year}），原文件未改动。"
     )
     click.echo("请逐项核对：")

@@ -54,6 +54,7 @@ class Plan:
     from_year: int
     to_year: int
     target: Path
+    source: Path = Path()  # the year's folder that was copied
     files: list[Rolled] = field(default_factory=list)
     copies: list[tuple[Path, Path]] = field(default_factory=list)  # copied as they are
 
@@ -66,6 +67,17 @@ def default_target(folder: Path, to_year: int) -> Path:
     if _YEAR_DIR.fullmatch(folder.name):
         return folder.parent / str(to_year)
     return folder / str(to_year)
+
+
+def latest_year(folder: Path) -> Path:
+    """A folder laid out by year (declarations/2024, declarations/2025) and holding no
+    declarations of its own stands for its latest year."""
+    years = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and _YEAR_DIR.fullmatch(p.name)),
+        key=lambda p: p.name,
+    )
+    own = [p for p in source_files(folder) if p.suffix.lower() in SUFFIXES]
+    return years[-1] if years and not own else folder
 
 
 def source_files(folder: Path) -> list[Path]:
@@ -400,6 +412,7 @@ def plan(
     """Everything next-year would write, checked; raises FormgenError listing every problem."""
     from .loader import loads
 
+    folder = latest_year(folder)
     files = source_files(folder)
     yaml_files = [p for p in files if p.suffix.lower() in SUFFIXES]
     if not any(p.name != UNIT_FILE for p in yaml_files):
@@ -446,7 +459,7 @@ def plan(
         raise DeclarationError([_problem(folder, None, f"--to {to_year} 不晚于现在的年度 {from_year}", "写一个更晚的年份", "E-YEAR")])  # fmt: skip
     shift = to_year - from_year
     target = output or default_target(folder, to_year)
-    result = Plan(from_year, to_year, target)
+    result = Plan(from_year, to_year, target, source=folder)
     for path in files:
         new_path = target / path.relative_to(folder)
         if new_path.exists():
