@@ -550,3 +550,22 @@ def test_year_end_funds_that_do_not_add_up():
     # 95 + 17.5 = 112.5, not 115
     assert hit[0] == line_of(text, "资金总额: 115") and "112.5" in hit[1] and "115" in hit[1]
     assert found(EMERGENCY, "W-EVAL-FUNDS-SUM") == []
+
+
+def test_next_year_points_at_last_years_results(tmp_path):
+    """formgen next-year copies a declaration as it is: its year-end results are last year's,
+    so the checklist says where they are."""
+    from formgen.nextyear import plan
+
+    folder = tmp_path / "2022"
+    folder.mkdir()
+    text = CASES["网络媒体协会运行经费"].read_text(encoding="utf-8")
+    (folder / "网络媒体协会运行经费.yaml").write_text(text, encoding="utf-8")
+    (rolled,) = plan(folder).files
+    (review,) = [r for r in rolled.reviews if "自评结果" in r]
+    assert f":{line_of(text, '    全年预算数:')}:" in review and "2022 年度" in review
+    (folder / "网络媒体协会运行经费.yaml").write_bytes(
+        (DECLARATIONS / "网络媒体协会运行经费.yaml").read_bytes()
+    )
+    (rolled,) = plan(folder).files
+    assert not [r for r in rolled.reviews if "自评结果" in r]

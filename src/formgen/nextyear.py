@@ -328,11 +328,44 @@ def roll_file(
             reviews.append(
                 f"{shown}:{number}: 仍写着 {'、'.join(map(str, sorted(old_years)))}：{line.strip()}"
             )
+    results = _result_lines(root)
+    if results:
+        reviews.append(
+            f"{shown}:{results[0]}: 带有 {year} 年度的自评结果（{len(results)} 处，如第 "
+            f"{'、'.join(map(str, results[:5]))} 行），新年度的文件中照原样保留着，生成时会据此按新年度"
+            "再出一张自评表；请在新年度的文件中删去这些键，年终再填"
+        )
     attribute = top.get("项目属性", (None, None))[1]
     if isinstance(attribute, ScalarNode) and "新增" in attribute.value:
         line = attribute.start_mark.line + 1
         reviews.append(f"{shown}:{line}: 项目属性是“{attribute.value}”，第二年通常是“延续项目”")
     return Rolled(path, target, new_text, changes, reviews)
+
+
+def _result_lines(root: Node | None) -> list[int]:
+    """Lines of the keys other form kinds read (the 自评表's year-end results): they belong
+    to the year evaluated, not to the next one."""
+    from .kinds import DEFAULT_KIND, all_kinds
+
+    keys = {
+        k
+        for kind in all_kinds()
+        if kind.key != DEFAULT_KIND
+        for level in kind.extra_keys.values()
+        for k in level
+    }
+    lines, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and key.value in keys:
+                    lines.append(key.start_mark.line + 1)
+                else:
+                    stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+    return sorted(lines)
 
 
 def _modeline(text: str, old_dir: Path, new_dir: Path) -> str:
