@@ -148,6 +148,9 @@ def test_docx_east_asian_hints_fonts_kinsoku_and_page_numbers(built: Path, stem:
     ws = openpyxl.load_workbook(built / f"{stem}.xlsx").worksheets[0]
     assert latin == ws["D12"].font.name == "宋体"
     assert styles.find(f".//{W}pPrDefault//{W}kinsoku") is not None
+    # no extra space between Chinese and digits: lines hold what Excel's hold
+    for name in ("autoSpaceDE", "autoSpaceDN"):
+        assert styles.find(f".//{W}pPrDefault//{W}{name}").get(f"{W}val") == "0"
     settings = _part(path, "word/settings.xml")
     before = settings.find(f"{W}noLineBreaksBefore").get(f"{W}val")
     assert set("，。、；：！？）》”") <= set(before)

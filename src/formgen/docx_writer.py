@@ -83,7 +83,10 @@ def styles_xml(t: Template) -> str:
         XML_HEAD + f'<w:styles xmlns:w="{W_NS}"><w:docDefaults>'
         f'<w:rPrDefault><w:rPr>{_fonts(t)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        # kinsoku on; no extra space between Chinese and Latin or digits (as in Excel), so
+        # that a line holds what formgen.measure counts, in both formats
         "<w:pPrDefault><w:pPr><w:kinsoku/><w:overflowPunct/>"
+        '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
