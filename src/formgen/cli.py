@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
+from .errors import ERROR, FormgenError, Problem
 from .i18n import install as _install_chinese
 
 _install_chinese()
@@ -207,10 +210,6 @@ def _wants_json(args: list[str]) -> bool:
 
 
 def _json_answer(findings: list, files: int = 0) -> str:
-    import json
-
-    from .errors import ERROR
-
     errors = sum(1 for f in findings if f.severity == ERROR)
     return json.dumps(
         {
@@ -224,10 +223,8 @@ def _json_answer(findings: list, files: int = 0) -> str:
     )
 
 
-def _json_failure(message: str, hint: str, code: str, status: int, file: str = ""):
+def _json_failure(message: str, hint: str, code: str, status: int, file: str = "") -> NoReturn:
     """`check --format json` that could not check anything: still one JSON object."""
-    from .errors import Problem
-
     click.echo(_json_answer([Problem(file, None, None, message, hint, code=code)]))
     sys.exit(status)
 
@@ -271,7 +268,6 @@ class _CheckCommand(click.Command):
 @click.option("--strict", is_flag=True, help="把“警告”也当作错误：有任何问题即以状态 1 结束。")
 def check_command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     from .build import check_paths
-    from .errors import ERROR
 
     if fmt == "json":
         try:
@@ -396,7 +392,6 @@ def import_command(
 
 def _import_results(paths: tuple[Path, ...], into: Path, force: bool, allow: bool) -> None:
     """`formgen import 自评表.xlsx --into 申报.yaml`: results into an existing declaration."""
-    from .errors import FormgenError
     from .readers import ReadError
     from .results_import import NotAnEvaluation, import_results
 
@@ -480,7 +475,6 @@ def new_command(
     new_unit: bool,
     list_types: bool,
 ) -> None:
-    from .errors import FormgenError
     from .skeleton import find_skeletons, load_skeleton, new_declaration, project_root
 
     try:
@@ -540,7 +534,6 @@ def new_command(
 def next_year_command(
     folder: Path | None, to_year: int | None, output: Path | None, clear_values: bool
 ) -> None:
-    from .errors import FormgenError
     from .nextyear import plan, write
 
     folder = folder or _default_paths(())[0]

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from .errors import Problem
 from .import_check import check
-from .importer import Imported, ImportError_, import_book, to_yaml
+from .importer import Imported, NotAForm, import_book, to_yaml
+from .package import write_atomic
+from .readers import ReadError
+from .soffice import INSTALL_HINT, TIMEOUT_SECONDS, convert, find_soffice
 
 READABLE = (".xlsx", ".docx")
 LEGACY = {".xls": "xlsx", ".et": "xlsx", ".doc": "docx", ".wps": "docx"}
@@ -43,7 +46,7 @@ class Planned:
     origin: Path  # the file as the user has it (not its converted copy)
     text: str  # the YAML
     stem: str  # the file name it asks for, before collisions are settled
-    target: Path | None = None
+    target: Path  # where it goes: `stem`.yaml, numbered when names collide
 
 
 @dataclass
@@ -109,7 +112,6 @@ def convert_legacy(
     """.xls/.et → .xlsx and .doc/.wps → .docx with LibreOffice: one process per target
     format for the whole batch. Files are staged under unique names first, so that `a.xls`
     and `a.et`, or two `a.doc` in different folders, cannot overwrite each other."""
-    from .soffice import INSTALL_HINT, TIMEOUT_SECONDS, convert, find_soffice
 
     converted: dict[Path, Path] = {}
     failed: dict[Path, Problem] = {}
@@ -172,8 +174,6 @@ def import_paths(
     dry_run: bool = False,
 ) -> ImportReport:
     """Import every form under `paths` into declarations in `output` (see the module doc)."""
-    from .readers import ReadError
-
     output = Path(output)
     report = ImportReport()
     files, ignored, refused = collect(paths)
@@ -194,7 +194,7 @@ def import_paths(
             readable = converted.get(path, path)
             try:
                 book = import_book(readable)
-            except (ImportError_, ReadError) as exc:
+            except (NotAForm, ReadError) as exc:
                 report.failed += 1
                 message = str(exc).replace(readable.name, path.name)
                 code = "E-IMPORT-READ" if isinstance(exc, ReadError) else "E-IMPORT-NOT-A-FORM"
@@ -208,7 +208,7 @@ def import_paths(
                     Problem(f"{path} {sheet}", None, None, why, code="E-IMPORT-INCOMPLETE")
                 )
             for form in book.forms:
-                item = _plan(form, path, len(book.forms) > 1, report)
+                item = _plan(form, path, output, len(book.forms) > 1, report)
                 if item is not None:
                     planned.append(item)
     _settle_names(planned, output, report)
@@ -233,7 +233,9 @@ def import_paths(
     return report
 
 
-def _plan(form: Imported, origin: Path, several: bool, report: ImportReport) -> Planned | None:
+def _plan(
+    form: Imported, origin: Path, output: Path, several: bool, report: ImportReport
+) -> Planned | None:
     """The form's YAML, checked; None (and the reasons reported) when it cannot be written."""
     text = to_yaml(form, origin.name)
     where = f"{origin} {form.sheet}".rstrip()
@@ -265,7 +267,8 @@ def _plan(form: Imported, origin: Path, several: bool, report: ImportReport) -> 
             )
         return None
     stem = safe_stem(form.name) if several else origin.stem
-    return Planned(form, origin, text, stem or safe_stem(form.sheet) or "导入")
+    stem = stem or safe_stem(form.sheet) or "导入"
+    return Planned(form, origin, text, stem, output / f"{stem}.yaml")
 
 
 def _settle_names(planned: list[Planned], output: Path, report: ImportReport) -> None:
@@ -276,7 +279,6 @@ def _settle_names(planned: list[Planned], output: Path, report: ImportReport) ->
         by_name.setdefault(item.stem.casefold(), []).append(item)
     for items in by_name.values():
         if len(items) == 1:
-            items[0].target = output / f"{items[0].stem}.yaml"
             continue
         for i, item in enumerate(items, start=1):
             item.target = output / f"{item.stem}-{i}.yaml"
@@ -289,8 +291,6 @@ def _settle_names(planned: list[Planned], output: Path, report: ImportReport) ->
 
 def _write(item: Planned, force: bool, report: ImportReport) -> str:
     """Write one declaration; what happened, as the report's verb."""
-    from .package import write_atomic
-
     data = item.text.encode("utf-8")
     if item.target.exists() and not force:
         try:

@@ -17,7 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import DeclarationError, Problem
+from .kinds import DEFAULT_KIND, get
+from .loader import loads
 from .readers import RawCell, parse_amount
+from .template import shipped_template
 
 _DASHES = re.compile(r"[—–\-~～−‐‑]+")
 _DROP = re.compile(r"[\s:：()（）\[\]【】]")
@@ -46,17 +49,12 @@ class CheckResult:
 
 def laid_out_cells(decl) -> list:
     """The cells of the declaration's 申报表, laid out by its form kind."""
-    from .kinds import DEFAULT_KIND, get
-    from .template import shipped_template
-
     kind = get(DEFAULT_KIND)
     return list(kind.layout(decl, shipped_template(kind.template)).cells)
 
 
 def check(imported, text: str, source: str) -> CheckResult:
     """Load `text` (the YAML import would write), lay it out, account for every cell."""
-    from .loader import loads
-
     result = CheckResult()
     if _COMPLEX_KEY.search(text):
         result.problems.append(

@@ -14,10 +14,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import overload
 
 import yaml
 
-from .readers import RawCell, RawGrid, parse_amount
+from .readers import RawCell, RawGrid, parse_amount, read_grids
 from .template import default_template
 from .vocabulary import TOP_KEYS
 
@@ -43,11 +44,11 @@ _YEAR = re.compile(r"(\d{4})\s*年度")
 _SPAN = re.compile(r"(\d{4})\s*年?\s*[—–\-~～至到]+\s*(\d{4})")
 
 
-class ImportError_(Exception):
-    """The file holds no recognisable form (message in Chinese)."""
+class NotAForm(Exception):
+    """The file, sheet or table holds no recognisable 申报表 (message in Chinese)."""
 
 
-class FormDefect(ImportError_):
+class FormDefect(Exception):
     """A form is there (its 项目名称 and indicator header were found) but cannot be imported
     as it stands: an error for the report, never a sheet skipped quietly."""
 
@@ -87,6 +88,11 @@ class _Finder:
         for lid, extra in VARIANTS.items():
             self.spellings.setdefault(lid, set()).update(fold(e) for e in extra)
         self.all_labels = set().union(*self.spellings.values()) | {TITLE}
+
+    @overload
+    def use(self, cell: RawCell) -> RawCell: ...
+    @overload
+    def use(self, cell: RawCell | None) -> RawCell | None: ...
 
     def use(self, cell: RawCell | None) -> RawCell | None:
         if cell is not None:
@@ -168,12 +174,12 @@ def import_grid(grid: RawGrid) -> Imported:
             labels[label_id] = cell.text.strip()
 
     if any("自评表" in fold(c.text) for c in list(grid.above) + grid.cells if len(c.text) < 40):
-        raise ImportError_(
+        raise NotAForm(
             "这是一张绩效自评表，不是申报表；自评结果用“formgen import 自评表文件 --into 申报文件.yaml”导入"
         )
     header = f.find("一级指标")
     if header is None or f.find("项目名称") is None:
-        raise ImportError_(
+        raise NotAForm(
             "找不到“项目名称”或绩效指标的表头（一级指标、二级指标……），这不像一张项目支出绩效目标申报表"
         )
     top = range(0, header.row)
@@ -322,8 +328,8 @@ class _Chunk:
     group: RawCell | None
     mid: RawCell | None  # the 二级 cells that named it (None where a side left it empty)
     annual: RawCell | None
+    first_row: RawCell  # a cell of its first row, for messages
     lines: list[tuple] = field(default_factory=list)  # (mid, annual): (三级, 值) or None
-    first_row: RawCell | None = None  # a cell of its first row, for messages
 
 
 def name_text(text: str) -> str:
@@ -427,16 +433,17 @@ def _indicators(f: _Finder, header: RawCell) -> _Section:
         g = cells.get("一级")
         m, a = cells.get("中期二级"), cells.get("年度二级")
         current = chunks[-1] if chunks else None
-        new_group = current is None or _starts(
-            g, r, name_text(current.group.text) if current.group else None
-        )
-        new_block = (
-            new_group
-            or _starts(m, r, name_text(current.mid.text) if current.mid else None)
-            or _starts(a, r, name_text(current.annual.text) if current.annual else None)
-        )
+        if current is None:
+            new_group = new_block = True
+        else:
+            new_group = _starts(g, r, name_text(current.group.text) if current.group else None)
+            new_block = (
+                new_group
+                or _starts(m, r, name_text(current.mid.text) if current.mid else None)
+                or _starts(a, r, name_text(current.annual.text) if current.annual else None)
+            )
         if new_block:
-            group = g if new_group else current.group
+            group = current.group if current is not None and not new_group else g
             chunks.append(_Chunk(group, m, a, first_row=next(iter(cells.values()))))
         for c in (g, m, a):
             f.use(c)
@@ -484,15 +491,16 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
     notes: list[str] = []
     last_group = None
     for chunk in chunks:
-        group_name = name_text(chunk.group.text) if chunk.group is not None else ""
-        if not group_name:
-            where = (chunk.group or chunk.first_row).where
+        group_cell = chunk.group
+        group_name = name_text(group_cell.text) if group_cell is not None else ""
+        if group_cell is None or not group_name:
+            where = (group_cell or chunk.first_row).where
             raise FormDefect(
                 f"{where} 起的指标行没有一级指标（一级指标一栏是空的），请在原表中补上"
             )
         if group_name in indicators and group_name != last_group:
             notes.append(
-                f"{chunk.group.where}：一级指标“{group_name}”在前面已出现，"
+                f"{group_cell.where}：一级指标“{group_name}”在前面已出现，"
                 "其下各行已并入前面的同名一级指标"
             )
         last_group = group_name
@@ -510,6 +518,7 @@ def _assemble(chunks: list[_Chunk], line_ids: set[int]) -> _Section:
         other = annual if has_annual and annual and annual != key else None
         if key in group:
             cell = chunk.mid if mid == key else chunk.annual
+            assert cell is not None  # key is the name one of the two cells holds
             notes.append(
                 f"{cell.where}：二级指标“{key}”在一级指标“{group_name}”下已出现过，"
                 "其下各行已并入前面的同名二级指标"
@@ -550,11 +559,9 @@ def line_entry(mid: tuple[str, str] | None, annual: tuple[str, str] | None) -> d
     return line
 
 
-ORDER = TOP_KEYS  # the loader's order, the form's order
-
-
 def _ordered(data: dict) -> dict:
-    return {k: data[k] for k in ORDER if k in data}
+    """The declaration's keys in the loader's order, which is the form's."""
+    return {k: data[k] for k in TOP_KEYS if k in data}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -601,8 +608,6 @@ def import_book(path: str | Path) -> Book:
     a form passes the paragraphs above it on to the next table (a title above a small table
     of contents still titles the form); paragraphs after a last table that is not a form are
     reported with the last form."""
-    from .readers import read_grids
-
     book = Book([])
     carried: list[RawCell] = []
     grids = read_grids(path)
@@ -618,7 +623,7 @@ def import_book(path: str | Path) -> Book:
             book.forms.append(import_grid(grid))
         except FormDefect as exc:
             book.defects.append((grid.name, str(exc)))
-        except ImportError_ as exc:
+        except NotAForm as exc:
             book.skipped.append((grid.name, str(exc)))
             carried = list(grid.above)
             if i == len(grids) - 1 and grid.below and book.forms:
@@ -626,7 +631,7 @@ def import_book(path: str | Path) -> Book:
                 book.forms[-1].cells += grid.below
     if not book.forms and not book.defects:
         reasons = [why for _, why in book.skipped if why != "是空白的"]
-        raise ImportError_(reasons[0] if reasons else "文件中没有表格")
+        raise NotAForm(reasons[0] if reasons else "文件中没有表格")
     return book
 
 

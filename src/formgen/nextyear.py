@@ -20,6 +20,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DeclarationError, FormgenError, Problem
+from .kinds import extra_keys
+from .loader import loads
 from .model import Block, Declaration, Funds, Group, Line, Side
 from .reader import line_col, read_bytes, read_document
 from .vocabulary import FUND_KEYS, FUND_SIDES, NOT_APPLICABLE, SPAN, UNIT_FILE
@@ -99,7 +101,7 @@ def source_files(folder: Path) -> list[Path]:
 # -- reading the values to change -------------------------------------------------------------
 
 
-def _entries(node: Node | None) -> dict[str, tuple[Node, Node]]:
+def _entries(node: Node | None) -> dict[str, tuple[ScalarNode, Node]]:
     if not isinstance(node, MappingNode):
         return {}
     return {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
@@ -155,7 +157,7 @@ def _clear(text: str, node: ScalarNode, what: str) -> Edit | None:
     return Edit(start, core_end, "", CLEARED + what)
 
 
-def _value_edits(text: str, root: Node) -> list[Edit]:
+def _value_edits(text: str, root: Node | None) -> list[Edit]:
     """Every amount and 指标值 emptied (names and 不适用 kept)."""
     edits = []
     top = _entries(root)
@@ -213,11 +215,9 @@ def _drop(text: str, key: ScalarNode, value: Node) -> Edit:
     return Edit(start, line_end, "", DROPPED + key.value)
 
 
-def _result_edits(text: str, root: Node) -> list[Edit]:
+def _result_edits(text: str, root: Node | None) -> list[Edit]:
     """The keys other form kinds read (the 自评表's results: 全年执行数, 实际完成值, …) belong
     to the year they were written for; the new year's file starts without them."""
-    from .kinds import extra_keys
-
     top = _entries(root)
     places = [(root, "top"), (top.get("总体目标", (None, None))[1], "goals")]
     funds = _entries(top.get("项目资金", (None, None))[1])
@@ -278,6 +278,7 @@ def roll_file(
     reviews: list[str] = []
     if own_year is not None:
         node = top["年度"][1]
+        assert isinstance(node, ScalarNode)  # own_year was read from it
         new = _shift_years(text, node, {own_year}, shift)
         edits.append(Edit(node.start_mark.index, node.end_mark.index, new, f"年度：{own_year} → {own_year + shift}"))  # fmt: skip
     span_node = _entries(top.get("总体目标", (None, None))[1]).get("中期年度", (None, None))[1]
@@ -291,7 +292,7 @@ def roll_file(
         edits[-1] = dataclasses.replace(
             edits[-1], what=f"中期年度：{span[0]}—{span[1]} → {new_span[0]}—{new_span[1]}"
         )
-    elif span and year:
+    elif span and year and span_node is not None:  # (a span is read from a node)
         line = span_node.start_mark.line + 1
         reviews.append(
             f"{shown}:{line}: 中期年度 {span[0]}—{span[1]} 不是从年度 {year} 起的三年，没有改动；"
@@ -443,8 +444,6 @@ def plan(
     folder: Path, to_year: int | None = None, clear_values: bool = False, output: Path | None = None
 ) -> Plan:
     """Everything next-year would write, checked; raises FormgenError listing every problem."""
-    from .loader import loads
-
     folder = latest_year(folder)
     files = source_files(folder)
     yaml_files = [p for p in files if p.suffix.lower() in SUFFIXES]

@@ -67,7 +67,8 @@ def normalised(data: bytes, title: str, year: int) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(io.BytesIO(data))
-    producer = str((reader.metadata or {}).get("/Producer", "LibreOffice"))
+    metadata = reader.metadata
+    producer = str(metadata.get("/Producer", "LibreOffice")) if metadata else "LibreOffice"
     writer = PdfWriter()
     writer.append(reader, import_outline=False)
     _metadata(writer, title, year, f"{producer}; pypdf")

@@ -11,7 +11,9 @@ cell spans the union of all rows' cut positions between its left and right edge.
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -92,8 +94,6 @@ def read_grids(path: str | Path) -> list[RawGrid]:
 def _displayed(value, number_format: str) -> tuple[str, Decimal | None]:
     """A cell's text as Excel shows it, and its number if it is one. A percentage cell
     (`95%` is stored as 0.95) reads as it is shown and is not a number; a date as a date."""
-    import datetime
-
     if value is None:
         return "", None
     if isinstance(value, bool):
@@ -208,6 +208,8 @@ def read_docx(path: Path) -> list[RawGrid]:
     with zipfile.ZipFile(path) as z:
         root = ElementTree.fromstring(z.read("word/document.xml"))
     body = root.find(f"{W}body")
+    if body is None:
+        raise ReadError(f"无法读取 {path.name}：文件已损坏或不是 Office 文件（没有正文）")
     runs: list[tuple[list, list[RawCell]]] = []  # (tables, the paragraphs above them)
     above: list[RawCell] = []
     joinable = False
@@ -349,13 +351,14 @@ def _table(tables: list, path: Path, number: int, above: list[RawCell]) -> RawGr
     cells: list[RawCell] = []
     previous: list[tuple[int, int, RawCell]] = []  # the row above: (x0, x1, vMerge chain)
     for r, specs in enumerate(rows):
-        current = []
+        current: list[tuple[int, int, RawCell]] = []
         for s in specs:
             # a continued cell belongs to the vertical merge above it that it overlaps most
             overlaps = [(min(s.x1, x1) - max(s.x0, x0), cell) for x0, x1, cell in previous]
             best = max(overlaps, key=lambda pair: pair[0], default=(0, None))
-            if s.merge == "continue" and best[0] > 0:
-                cell = best[1]
+            chain = best[1]
+            if s.merge == "continue" and chain is not None and best[0] > 0:
+                cell = chain
                 cell.rowspan = r - cell.row + 1
             else:
                 cell = RawCell(
@@ -374,8 +377,6 @@ def parse_amount(cell: RawCell | None) -> Decimal | None:
         return None
     if cell.number is not None:
         return cell.number
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", cell.text).replace(",", "").replace(" ", "")
     text = re.sub(r"(万元|万|元)$", "", text)
     if not text:

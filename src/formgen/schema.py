@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .kinds import extra_keys
+from .template import default_template, templates_dir
 from .vocabulary import (
     BLOCK_KEYS,
     EVAL_FUND_ROWS,
@@ -96,8 +98,6 @@ def _fund_rows() -> dict:
 
 def _extras(level: str) -> dict:
     """Keys other form kinds read at a level (kinds.LEVELS), typed by vocabulary.KEY_TYPE."""
-    from .kinds import extra_keys
-
     values = {"amount": _amount, "texts": _texts, "year": _year, "fund_rows": _fund_rows}
     return {k: _described(values.get(KEY_TYPE.get(k, ""), _text)(), k) for k in extra_keys(level)}
 
@@ -190,7 +190,7 @@ def _indicators() -> dict:
             known = level1_names.setdefault(level1, [])
             known += [n for n in level2s if n not in known]
     groups = {}
-    for level1, level2s in level1_names.items():
+    for level1, names in level1_names.items():
         groups[level1] = {
             "title": level1,
             "description": f"一级指标（{_where(level1)}）",
@@ -203,7 +203,7 @@ def _indicators() -> dict:
                     "description": f"二级指标（{_where(level1, n)}）",
                     "$ref": "#/$defs/二级指标",
                 }
-                for n in level2s
+                for n in names
             },
             "additionalProperties": {"$ref": "#/$defs/二级指标"},
         }
@@ -222,8 +222,6 @@ def _indicators() -> dict:
 
 
 def _labels() -> dict:
-    from .template import default_template
-
     labels = default_template().labels
     return {
         "type": "object",
@@ -289,6 +287,4 @@ def schema_text(kind: str = "declaration") -> str:
 
 def shipped_schema(kind: str = "declaration") -> Path:
     """The generated copy shipped with the package (templates/schema/)."""
-    from .template import templates_dir
-
     return templates_dir() / "schema" / SCHEMA_FILES[kind]

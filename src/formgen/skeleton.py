@@ -18,8 +18,11 @@ from pathlib import Path
 
 import yaml
 
+from .build import output_name_problem
 from .errors import DeclarationError, Problem
 from .schema import SCHEMA_FILES, schema_text
+from .settings import settings_for
+from .template import templates_dir
 from .vocabulary import (
     NOT_APPLICABLE,
     UNIT_FILE,
@@ -66,10 +69,8 @@ def project_root(folder: Path) -> Path:
 
 def skeleton_dirs(project: Path) -> list[Path]:
     """Where typed skeletons are looked for: the project's own templates/ first."""
-    from .template import templates_dir
-
     dirs = [project / SKELETON_DIR, templates_dir() / "skeletons"]
-    unique = []
+    unique: list[Path] = []
     for folder in dirs:
         if folder.is_dir() and folder.resolve() not in (d.resolve() for d in unique):
             unique.append(folder)
@@ -186,14 +187,18 @@ def _help(key: str, parent: str = "") -> str:
 def _tree(vocabulary: str, skeleton: Skeleton | None) -> dict[str, dict[str, list[SkeletonLine]]]:
     """一级 → 二级 → lines: the full standard tree, typed lines in their slots, and one line
     to fill where the type has none."""
-    tree = {l1: {l2: [] for l2 in l2s} for l1, l2s in VOCABULARY[vocabulary].items()}
+    tree: dict[str, dict[str, list[SkeletonLine]]] = {
+        l1: {l2: [] for l2 in l2s} for l1, l2s in VOCABULARY[vocabulary].items()
+    }
     for slot, lines in (skeleton.lines if skeleton else {}).items():
-        level1, level2 = home_of(slot, vocabulary)
+        home = home_of(slot, vocabulary)
+        assert home is not None  # load_skeleton takes 2015 二级 names: each has a home in both
+        level1, level2 = home
         tree[level1][level2] += lines
     for level2s in tree.values():
-        for lines in level2s.values():
-            if not lines:
-                lines.append(SkeletonLine(TODO, TODO, TODO))
+        for slot_lines in level2s.values():
+            if not slot_lines:
+                slot_lines.append(SkeletonLine(TODO, TODO, TODO))
     return tree
 
 
@@ -217,7 +222,7 @@ def declaration_text(
         shared = "、".join(k for k in UNIT_KEYS if k in from_unit)
         w.comment(f"{shared} 写在同一文件夹的 {UNIT_FILE} 中。")
     w.blank()
-    top = {"年度": year, "项目名称": name, "实施单位": TODO}
+    top: dict[str, str | int] = {"年度": year, "项目名称": name, "实施单位": TODO}
     for key in ("年度", "项目名称", "主管部门", "实施单位", "项目属性", "项目期"):
         if key not in from_unit:
             w.entry(0, key, top.get(key, ""), _help(key))
@@ -319,9 +324,6 @@ def new_declaration(
     project: Path | None = None,
 ) -> NewResult:
     """Write `folder/name.yaml` (and `_unit.yaml` with new_unit); never overwrite anything."""
-    from .build import output_name_problem
-    from .settings import settings_for
-
     project = project or project_root(folder)
     result = NewResult()
     bad = output_name_problem(Path(name)) if name.strip() else "名称是空的"

@@ -105,8 +105,7 @@ def unreadable_row(file: str, problems: Sequence[Problem]) -> ProjectRow:
 def totals(rows: Sequence[ProjectRow]) -> tuple[Decimal, ...]:
     """Column sums of the six amounts over every listed row (blank cells count nothing)."""
     return tuple(
-        sum((row.amounts[i] for row in rows if row.amounts[i] is not None), Decimal(0))
-        for i in range(6)
+        sum((a for row in rows if (a := row.amounts[i]) is not None), Decimal(0)) for i in range(6)
     )
 
 
@@ -234,7 +233,9 @@ def _amount_cell(ref: str, value: Decimal | None, bold: bool) -> str:
     base = XF_AMOUNT + (MAX_DECIMALS + 1 if bold else 0)
     if value is None:
         return f'<c r="{ref}" s="{base}"/>'
-    decimals = max(0, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: the reader takes plain numbers only
+    decimals = max(0, -exponent)
     style = base + (decimals if decimals <= MAX_DECIMALS else 0)
     return f'<c r="{ref}" s="{style}"><v>{format(value, "f")}</v></c>'
 
@@ -406,7 +407,7 @@ def row_record(row: ProjectRow) -> dict:
 def row_from_record(record, file: str, findings: Sequence[Problem]) -> ProjectRow | None:
     """The row a record keeps, or None when it is missing or not as formgen writes it."""
     try:
-        texts = [record[key] for key in _RECORD_TEXT]
+        name, unit, attribute, period = texts = [record[key] for key in _RECORD_TEXT]
         amounts = tuple(None if a is None else Decimal(a) for a in record["amounts"])
         lines, year = record["annual_lines"], record["year"]
         if (
@@ -419,4 +420,4 @@ def row_from_record(record, file: str, findings: Sequence[Problem]) -> ProjectRo
             return None
     except (KeyError, TypeError, ArithmeticError, ValueError):
         return None
-    return ProjectRow(file, *texts, amounts, lines, year, tuple(findings))
+    return ProjectRow(file, name, unit, attribute, period, amounts, lines, year, tuple(findings))

@@ -20,7 +20,10 @@ from pathlib import Path
 from .errors import FormgenError, OutputError, Problem
 from .html_writer import IndexEntry, IndexLink, write_index
 from .kinds import all_kinds
+from .loader import load
 from .pdf import PdfJob, convert_forms, write_bundle
+from .rules import Context, check
+from .settings import settings_for
 from .soffice import find_soffice, missing_problem
 from .summary import ProjectRow, file_name, project_row, unit_name, unreadable_row, write_summary
 from .template import Template
@@ -74,10 +77,6 @@ def row_for(member: Member, template: Template) -> ProjectRow:
     """The summary row of a member: loaded and checked again when this build did not."""
     if member.row is not None:
         return member.row
-    from .loader import load
-    from .rules import Context, check
-    from .settings import settings_for
-
     try:
         decl = load(member.source, template=template)
         row = project_row(
