@@ -20,7 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DeclarationError, FormgenError, Problem
-from .kinds import extra_keys
+from .kinds import DEFAULT_KIND, all_kinds, extra_keys
 from .loader import loads
 from .model import Block, Declaration, Funds, Group, Line, Side
 from .reader import line_col, read_bytes, read_document
@@ -346,8 +346,6 @@ def roll_file(
 def _result_lines(root: Node | None) -> list[int]:
     """Lines of the keys other form kinds read (the 自评表's year-end results): they belong
     to the year evaluated, not to the next one."""
-    from .kinds import DEFAULT_KIND, all_kinds
-
     keys = {
         k
         for kind in all_kinds()
