@@ -578,4 +578,6 @@ def test_held_back_run_says_which_form_waits_for_what(tmp_path: Path):
         f"未用上的单元格：{noisy} 申报表!A24：“{FOOTER[0]}”",
     ]
     again = import_paths([clean, noisy], out, allow_unused=True)
-    assert again.written == 2 and sorted(p.name for p in out.iterdir()) == sorted(["杂.yaml", "净.yaml"])
+    assert again.written == 2 and sorted(p.name for p in out.iterdir()) == sorted(
+        ["杂.yaml", "净.yaml"]
+    )

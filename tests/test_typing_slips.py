@@ -348,3 +348,33 @@ def test_other_list_items_missing_their_dash(old, new, line, column):
     problems = refused(edit(old, new))
     assert [(p.line, p.column, p.code) for p in problems] == [(line, column, "E-YAML-DASH")]
     assert "缺少" in problems[0].message and "“- ”" in problems[0].hint
+
+
+def test_the_quoting_hint_keeps_a_comment_outside_the_quotes():
+    """Found by a fresh-eyes trial: copying the hint put the help comment into the cell."""
+    text = edit("        年度指标值: ≥10次\n", "        年度指标值: >=10次     # 可衡量的目标值\n")
+    line, column, words = first(text)
+    assert (line, column) == (18, 16)  # 8 spaces, 年度指标值, ":", " "
+    assert '例如 年度指标值: ">=10次"     # 可衡量的目标值' in words
+    # and the suggested line, typed in, keeps the value and drops only the comment
+    fixed = edit(
+        "        年度指标值: ≥10次\n", '        年度指标值: ">=10次"     # 可衡量的目标值\n'
+    )
+    decl = loads(fixed.encode(), "x.yaml")
+    assert decl.indicators[0].blocks[0].lines[0].annual.value == ">=10次"
+
+
+def test_an_unpaired_quote_that_swallows_the_next_key_is_refused():
+    """Found by the typed-text property test: `中期指标值: '` read the next line into the text,
+    and the line's 年度指标值 was gone without a word."""
+    text = edit("        中期指标值: ≥30次\n", "        中期指标值: '\n")
+    text = edit("        年度指标值: ≥10次\n", "        年度指标值: '\n", text)
+    problem = refused(text)[0]  # (the line then lacks its annual side: said after it)
+    assert (problem.line, problem.column, problem.code) == (17, 16, "E-YAML-QUOTE-RUN")
+    assert "“年度指标值”那一行" in problem.message and '"\'"' in problem.hint
+
+
+def test_a_quoted_text_over_two_lines_without_a_key_is_kept():
+    text = edit("  中期目标: 中期要做的事\n", "  中期目标: '中期要做的事，\n    分两行写'\n")
+    decl = loads(text.encode(), "x.yaml")
+    assert decl.goal_mid == ("中期要做的事， 分两行写",)

@@ -469,11 +469,16 @@ def _leading_symbol(text: str, source: str, marks, parser_words: str) -> Problem
         if not _misread(value):
             continue
         key = match.group("pre").strip().lstrip("- ").strip()
-        if '"' not in value:
-            quoted = f'"{value}"'
+        # a comment written the usual way (two spaces, #, a space) stays a comment, outside
+        comment = re.search(r"[ ]{2,}#(?:[ \t]|$)", value)
+        content, after = (
+            (value[: comment.start()], value[comment.start() :]) if comment else (value, "")
+        )
+        if '"' not in content:
+            quoted = f'"{content}"'
         else:  # single quotes keep double ones; a single quote inside is written twice
-            quoted = "'" + value.replace("'", "''") + "'"
-        fixed = f"{key} {quoted}" if key else f"- {quoted}"
+            quoted = "'" + content.replace("'", "''") + "'"
+        fixed = (f"{key} {quoted}" if key else f"- {quoted}") + after
         return Problem(
             source,
             mark.line + 1,
@@ -838,6 +843,15 @@ class Reader:
                 )
         return entries
 
+    @staticmethod
+    def _swallowed_key(value: str) -> str | None:
+        """A key of the format that a quoted text running over several lines took in."""
+        every, _line = _known_keys()
+        for match in re.finditer(r"(?:^|\s)-?\s*([^\s:：]+)[:：](?:\s|$)", value):
+            if match.group(1) in every:
+                return match.group(1)
+        return None
+
     def text(self, node: Node | None, field: str, prose: bool = True) -> str | None:
         """A scalar's text as typed; None when empty. `prose`: a text shown in the form
         (not a number or a year), whose dropped ` #` comment is worth a warning."""
@@ -860,6 +874,21 @@ class Reader:
                     f"单独的“{node.style}”被 YAML 当作多行文字的标记，它下面却没有文字，这一项成了空的",
                     f'若“{node.style}”就是要填的内容，请用引号括起来："{node.style}"；'
                     f"若要写多行文字，把文字写在下一行并比键多缩进两个空格",
+                    field,
+                )
+                return None
+        if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+            swallowed = self._swallowed_key(value)
+            if swallowed:  # an unpaired quote ran on over the next key: that entry is gone
+                quote = node.style
+                other = f'"{quote}"' if quote == "'" else f"'{quote}'"
+                self.error(
+                    node,
+                    "E-YAML-QUOTE-RUN",
+                    f"这里的引号{quote}没有在本行配对，引号一直延续到第 {node.end_mark.line + 1} 行，"
+                    f"把下面“{swallowed}”那一行也当成了这段文字的一部分",
+                    f"若{quote}是内容的一部分，把整段文字用另一种引号括起来，例如 {other}；"
+                    "否则补上配对的引号",
                     field,
                 )
                 return None
