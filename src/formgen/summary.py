@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import ERROR, Problem
 from .measure import MAX_ROW_PT, PX_PER_CM, needed_height
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML
 
 SUFFIX = "项目汇总表.xlsx"
 SHEET = "项目汇总"
@@ -146,7 +147,6 @@ def check_text(row: ProjectRow) -> str:
 # -- the workbook -----------------------------------------------------------------
 
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-MAX_DECIMALS = 6
 
 # cellXfs indices (see styles_xml)
 XF_TITLE, XF_HEAD, XF_TEXT, XF_CENTER, XF_TOTAL = 1, 2, 3, 4, 5
@@ -155,14 +155,6 @@ XF_AMOUNT = 6  # + decimals (0: General); XF_AMOUNT + MAX_DECIMALS + 1 + decimal
 
 def styles_xml(font: str, size_pt: float) -> str:
     font = escape(font)
-    numfmts = "".join(
-        f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
-        for d in range(1, MAX_DECIMALS + 1)
-    )
-    border = (
-        '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
-        '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
-    )
     center = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
     left = '<alignment horizontal="left" vertical="center" wrapText="1"/>'
     right = '<alignment horizontal="right" vertical="center"/>'
@@ -189,8 +181,7 @@ def styles_xml(font: str, size_pt: float) -> str:
             for d in range(MAX_DECIMALS + 1)
         ]
     return (
-        XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
-        f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
+        XML_HEAD + f'<styleSheet xmlns="{S_NS}">{NUMBER_FORMATS_XML}'
         '<fonts count="3">'
         f'<font><sz val="{size_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
         f'<font><b/><sz val="{size_pt + 5.5:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
@@ -200,7 +191,7 @@ def styles_xml(font: str, size_pt: float) -> str:
         '<fill><patternFill patternType="gray125"/></fill>'
         '<fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/><bgColor indexed="64"/>'
         "</patternFill></fill></fills>"
-        f'<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>{border}</border></borders>'
+        f"{BORDERS_XML}"
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
         f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'

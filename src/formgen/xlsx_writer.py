@@ -52,6 +52,24 @@ def _amount_style(decimals: int) -> str:
     return f"{AMOUNT}{decimals}"
 
 
+# Shared with the unit summary's workbook (summary.py): the fixed-decimals number formats
+# (numFmtId 163 + decimals: 0.0 … 0.000000) and the borders (0: none, 1: a thin box).
+NUMBER_FORMATS_XML = (
+    f'<numFmts count="{MAX_DECIMALS}">'
+    + "".join(
+        f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
+        for d in range(1, MAX_DECIMALS + 1)
+    )
+    + "</numFmts>"
+)
+BORDERS_XML = (
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>'
+    '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
+    "<diagonal/></border></borders>"
+)
+
+
 # Font 0 is the Normal style's: its digit width is the unit of every column width
 # (ECMA-376 §18.3.1.13). 新宋体 (NSimSun) has half-em digits everywhere, 7 px at
 # 10.5 pt, in Windows and in its free stand-in (Noto Sans Mono CJK SC), so a column
@@ -109,18 +127,9 @@ def sheet_name(title: str) -> str:
 def styles_xml(t: Template, extra: bool = False) -> str:
     """The styles part; `extra` adds EXTRA_STYLES (for workbooks with percentages)."""
     font = escape(t.font_east_asian)
-    numfmts = "".join(
-        f'<numFmt numFmtId="{163 + d}" formatCode="0.{"0" * d}"/>'
-        for d in range(1, MAX_DECIMALS + 1)
-    )
-    border = (
-        '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
-        '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
-    )
     xfs = [_xf(*row[1:]) for row in STYLE_TABLE + (EXTRA_STYLES if extra else ())]
     return (
-        XML_HEAD + f'<styleSheet xmlns="{S_NS}">'
-        f'<numFmts count="{MAX_DECIMALS}">{numfmts}</numFmts>'
+        XML_HEAD + f'<styleSheet xmlns="{S_NS}">{NUMBER_FORMATS_XML}'
         '<fonts count="4">'
         f'<font><sz val="{t.body_pt:g}"/><name val="{WIDTH_FONT}"/><family val="3"/><charset val="134"/></font>'
         f'<font><b/><sz val="{t.title_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
@@ -129,7 +138,7 @@ def styles_xml(t: Template, extra: bool = False) -> str:
         "</fonts>"
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
-        f'<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>{border}</border></borders>'
+        f"{BORDERS_XML}"
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
         f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
