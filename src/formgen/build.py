@@ -410,6 +410,9 @@ def build(
     results: list[FormResult] = []
     tasks = []
     base = common_inputs(formats, template)
+    # the same without the formats: whether the form's content changed, whatever was asked for
+    content_base = common_inputs((), template)
+    contents: dict[str, str] = {}
     claimed: dict[str, Path] = {}  # output stem, case-folded → the declaration that writes it
     current: dict[str, str] = {}  # source key → its output stem in this build
 
@@ -439,6 +442,7 @@ def build(
         key = stem.as_posix()
         current[_source_key(source, output)] = key
         inputs = inputs_hash(source, formats, template, base)
+        contents[stem.as_posix()] = inputs_hash(source, (), template, content_base)
         entry = forms.get(key)
         if not force and _unchanged(entry, inputs, output, stem):
             outputs = list(_recorded(entry, output, stem, formats))
@@ -454,12 +458,25 @@ def build(
             tasks.append((source, stem, output, formats, template, inputs))
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
+    content_changed: set[str] = set()  # forms whose declaration (or template…) changed
     for result in _run(tasks, jobs):
         report(result)
         if result.ok:
-            old = (forms.get(result.stem) or {}).get("outputs") or {}
-            later = ".pdf" if "pdf" in formats else None  # converted after every form is written
-            looked = _remove_stale(old, result.hashes, output / Path(result.stem).parent, later)
+            previous = forms.get(result.stem) or {}
+            old = previous.get("outputs") or {}
+            content = contents.get(result.stem, "")
+            # a record without "content" comes from an older formgen: keep its other files
+            changed = previous.get("content", content) != content
+            if changed:
+                content_changed.add(result.stem)
+            stale = {
+                n: h
+                for n, h in old.items()
+                if n not in result.hashes
+                and not (n.endswith(".pdf") and "pdf" in formats)  # converted after the forms
+                and (changed or n.rsplit(".", 1)[-1] in formats)
+            }
+            looked = _remove_stale(stale, output / Path(result.stem).parent)
             built_stale.extend(p for p in looked if not p.exists())
             edited_stale.extend(p for p in looked if p.exists())
             kept = {
@@ -470,6 +487,7 @@ def build(
             forms[result.stem] = {
                 "source": _source_key(result.source, output),
                 "inputs": result.inputs,
+                "content": contents.get(result.stem, ""),
                 "outputs": {**kept, **result.hashes},
                 "warnings": _stored_warnings(result, output),
                 "summary": row_record(result.row) if result.row else None,
@@ -491,7 +509,9 @@ def build(
         built.problems += _convert_pdfs(built.results, forms, output)
     if not keep_orphans:
         built.removed = _remove_orphans(forms, output, current)
-    folders_changed = _unit_folders(built, manifest, output, formats, template, base, force)
+    folders_changed = _unit_folders(
+        built, manifest, output, formats, template, base, force, content_changed
+    )
     if not keep_orphans:
         built.removed += _remove_folder_orphans(manifest, output)
     if tasks or built.removed or folders_changed:
@@ -547,6 +567,7 @@ def _unit_folders(
     template: Template,
     base: str,
     force: bool,
+    content_changed: set[str],
 ) -> bool:
     """Write the summary (and index, bundle) of every unit folder this build touched whose
     forms changed; return whether anything was written."""
@@ -613,6 +634,12 @@ def _unit_folders(
         result = write_folder(output, folder, members, formats, template)
         report.problems += result.problems
         kept = {n: d for n, d in recorded.items() if _folder_file_format(n) not in produced}
+        if any(m.stem in content_changed for m in members):  # a bundle or index of old forms
+            for name, digest in list(kept.items()):
+                if _sha256(here / name) == digest:
+                    (here / name).unlink()
+                    report.stale.append(here / name)
+                    del kept[name]
         for name, digest in recorded.items():  # renamed (the unit's name changed): old one goes
             target = here / name
             if name not in result.written and name not in kept and _sha256(target) == digest:
@@ -646,16 +673,14 @@ def _remove_folder_orphans(manifest: dict, output: Path) -> list[Path]:
     return removed
 
 
-def _remove_stale(
-    old: dict[str, str], new: dict[str, str], folder: Path, later: str | None
-) -> list[Path]:
-    """Delete what a form's previous build wrote and this one did not, when it is as formgen
-    wrote it: it no longer matches the declaration (a PDF or preview of the old text, a
-    自评表 whose results were taken out). Returns the paths looked at; an edited one is kept."""
+def _remove_stale(stale: dict[str, str], folder: Path) -> list[Path]:
+    """Delete files a form's previous build wrote that no longer match it (a PDF or preview
+    of text since changed, a 自评表 whose results were taken out), when they are as formgen
+    wrote them. Returns the paths looked at; an edited one is kept."""
     looked = []
-    for name, digest in old.items():
+    for name, digest in stale.items():
         target = folder / name
-        if name in new or not _inside(target, folder) or (later and name.endswith(later)):
+        if not _inside(target, folder):
             continue
         looked.append(target)
         if _sha256(target) == digest:
