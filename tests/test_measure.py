@@ -105,3 +105,11 @@ def test_lines_keep_every_character_fit_and_obey_kinsoku(text, chars):
             moved = "".join(before[k:]) + measure._units(line, True)[0]
             cut_word = lines[i - 1][-1:].isascii() and line[0].isascii()
             assert k == 0 or measure.width_em(moved) > room or cut_word, (lines[i - 1], line)
+
+
+def test_kinsoku_never_leaves_an_empty_line():
+    """Found by the property test: a space before closing punctuation let kinsoku move the
+    whole line down, leaving an empty line (a blank printed line, a row estimated too tall)."""
+    width = measure.width_for(3, PT)
+    assert measure.lines("0 ”””", width, PT) == ["0", "”””"]
+    assert "" not in measure.lines("000000 ”””", width, PT)

@@ -91,6 +91,11 @@ def _units(line: str, glue_numbers: bool) -> list[str]:
     return out
 
 
+def _pieces(units: list[str]) -> int:
+    """How many printing pieces a line holds (spaces are not pieces)."""
+    return sum(1 for unit in units if not unit.isspace())
+
+
 def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
     eps = 1e-6
     queue = units[::-1]  # popped from the end
@@ -120,10 +125,11 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
             current.pop()
         carry: list[str] = []
         first = unit
-        while kinsoku and first[0] in NO_LINE_START and len(current) > 1:
+        # (never the whole line: a line left empty would print as a blank line)
+        while kinsoku and first[0] in NO_LINE_START and _pieces(current) > 1:
             first = current.pop()  # it moves down too; if it is closing punctuation, so on
             carry.insert(0, first)
-        while kinsoku and len(current) > 1 and current[-1][-1] in NO_LINE_END:
+        while kinsoku and _pieces(current) > 1 and current[-1][-1] in NO_LINE_END:
             carry.insert(0, current.pop())
         if carry and width_em("".join(carry) + unit) * font_pt > width_pt + eps:
             current.extend(carry)  # the pieces moved down would not fit: leave them
