@@ -64,3 +64,18 @@ def test_asking_for_other_formats_keeps_what_still_matches(tmp_path):
     assert {n: (out / n).read_bytes() for n in before} == before
     report = build([decls], out, ("docx", "xlsx"))  # and back: the preview still matches
     assert report.stale == [] and (out / f"{NAME}.html").exists()
+
+
+def test_a_form_that_fails_now_says_its_old_files_are_old(tmp_path):
+    """Found by a fresh-eyes trial: after an error the last good .docx/.xlsx stayed and
+    looked current."""
+    decls, out = _project(tmp_path), tmp_path / "output"
+    build([decls], out)
+    source = decls / f"{NAME}.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("年度: 2022", "年度: 二〇二二"), "utf-8"
+    )
+    report = build([decls], out)
+    assert [r.ok for r in report.results] == [False]
+    (note,) = [p for p in report.problems if p.code == "W-OUTPUT-OLD"]
+    assert note.file == str(source) and f"{NAME}.docx" in note.message and "旧版本" in note.message

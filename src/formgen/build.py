@@ -493,6 +493,25 @@ def build(
                 "summary": row_record(result.row) if result.row else None,
             }
     built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
+    for failed in built.failed:  # its files from an earlier build are still there: say so
+        folder = output / Path(failed.stem).parent
+        old = [
+            folder / n
+            for n in ((forms.get(failed.stem) or {}).get("outputs") or {})
+            if (folder / n).exists()
+        ]
+        if old:
+            built.problems.append(
+                Problem(
+                    str(failed.source),
+                    None,
+                    None,
+                    f"这份申报这次没有生成；{'、'.join(str(p) for p in old)} 仍是上一次生成的旧版本",
+                    "改正上面的错误后重新生成；在此之前不要打印或报送这些旧文件",
+                    severity=WARNING,
+                    code="W-OUTPUT-OLD",
+                )
+            )
     built.problems += [
         Problem(
             str(path),
