@@ -444,7 +444,7 @@ def build(
         inputs = inputs_hash(source, formats, template, base)
         contents[stem.as_posix()] = inputs_hash(source, (), template, content_base)
         entry = forms.get(key)
-        if not force and _unchanged(entry, inputs, output, stem):
+        if not force and entry is not None and _unchanged(entry, inputs, output, stem):
             outputs = list(_recorded(entry, output, stem, formats))
             result = FormResult(source, key, skipped=True, inputs=inputs, outputs=outputs)
             result.warnings = _restored_warnings(entry, source, output)
@@ -621,7 +621,8 @@ def _unit_folders(
             continue  # its forms were refused for this name; nothing is written there
         members = [by_folder[folder][k] for k in sorted(by_folder[folder])]
         inputs = folder_inputs(base, members)
-        record = state.get(folder) if isinstance(state.get(folder), dict) else {}
+        found = state.get(folder)
+        record = found if isinstance(found, dict) else {}
         recorded = {n: d for n, d in (record.get("outputs") or {}).items() if isinstance(d, str)}
         here = output / folder
         if (

@@ -395,6 +395,7 @@ def find_slips(text: str, source: str) -> list[Problem]:
             if (
                 first_child is not None
                 and first_child[1] < number
+                and opener is not None  # always, once first_child is set
                 and opener < indent
                 and (first_child[0], first_child[2]) in ((indent, "text"), (indent + 2, "key"))
             ):  # the first item under a key was written without its "-"
@@ -701,10 +702,11 @@ class Reader:
 
     def _source_of(self, node: Node) -> tuple[str, list[str]]:
         """(file, lines) a node was read from: the declaration or its unit file."""
-        unit = self.unit_source is not None and node.start_mark.name == self.unit_source
+        unit_source = self.unit_source
+        unit = unit_source is not None and node.start_mark.name == unit_source
         if unit not in self._lines:
             self._lines[unit] = (self.unit_text if unit else self.text_source).split("\n")
-        return (self.unit_source if unit else self.source), self._lines[unit]
+        return (unit_source if unit_source is not None and unit else self.source), self._lines[unit]
 
     def _dropped_comment(self, node: ScalarNode, field: str) -> None:
         """A ` #` after a plain text ends it: YAML drops the rest of the line as a comment.

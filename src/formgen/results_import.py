@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import scoring
 from .importer import fold
@@ -88,11 +89,14 @@ def _points(cell: RawCell | None) -> Decimal | None:
     return Decimal(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else None
 
 
+_Cell = TypeVar("_Cell", bound=RawCell | None)
+
+
 def read_form(grid: RawGrid) -> ReadForm:
     """The 自评表 in one table or sheet, by its labels."""
     used: set[int] = set()
 
-    def use(cell: RawCell | None) -> RawCell | None:
+    def use(cell: _Cell) -> _Cell:
         if cell is not None:
             used.add(id(cell))
         return cell
@@ -109,10 +113,10 @@ def read_form(grid: RawGrid) -> ReadForm:
     if header is None or level3 is None:
         raise NotAnEvaluation("找不到“三级指标”“实际完成值”等栏目，不是项目支出绩效自评表")
     cols = {}
-    for key, label in COLUMNS.items():
-        cell = find(label, row=header.row)
-        if cell is not None:
-            cols[key] = use(cell).col
+    for key, spelling in COLUMNS.items():
+        head = find(spelling, row=header.row)
+        if head is not None:
+            cols[key] = use(head).col
     for cell in grid.cells:  # the other labels of the form
         if cell.row < header.row and fold(cell.text) in {
             fold(x)
@@ -181,26 +185,26 @@ def read_form(grid: RawGrid) -> ReadForm:
             total_cell = grid.at(row, cols["得分"]) if "得分" in cols else None
             break
 
-        def cell(key: str, r: int = row) -> RawCell | None:
+        def cell_of(key: str, r: int = row) -> RawCell | None:
             return use(grid.at(r, cols[key])) if key in cols else None
 
         def text(key: str) -> str:
-            c = cell(key)
+            c = cell_of(key)
             return c.text.strip() if c is not None else ""
 
-        name = cell("三级")
-        if name is not None and name.row == row:
+        third = cell_of("三级")
+        if third is not None and third.row == row:
             rows.append(
                 FileRow(
                     level1=_strip_weight(text("一级")),
                     level2=text("二级"),
-                    level3=name.text.strip(),
+                    level3=third.text.strip(),
                     target=text("目标"),
                     actual=text("实际"),
-                    weight=_points(cell("分值")),
-                    score=_points(cell("得分")),
+                    weight=_points(cell_of("分值")),
+                    score=_points(cell_of("得分")),
                     reason=text("原因"),
-                    where=name.where,
+                    where=third.where,
                 )
             )
         row += 1
@@ -272,8 +276,8 @@ def _represent_decimal(representer, value: Decimal):
     return representer.represent_scalar(tag, text)
 
 
-def _line_maps(doc, decl) -> dict[str, object]:
-    """Line path → the ruamel mapping of that line."""
+def _line_maps(doc, decl) -> dict[str, Any]:
+    """Line path → the ruamel mapping of that line (a CommentedMap; ruamel is untyped here)."""
     out = {}
     for group in decl.indicators:
         level1 = doc["绩效指标"][group.name]
@@ -420,18 +424,20 @@ def import_results(
     for _ in range(len(pairs) + 1):
         ev = evaluation()
         by_path = {r.line.path: r for r in ev.rows}
-        off = [
-            (abs(row.weight - by_path[line.path].weight), row, line)
-            for row, line in pairs
-            if row.weight is not None
-            and by_path[line.path].weight is not None
-            and row.weight != by_path[line.path].weight
-            and lines[line.path].get("分值") is None
-        ]
+        off = []
+        for row, line in pairs:
+            mine, computed = row.weight, by_path[line.path].weight
+            if (
+                mine is not None
+                and computed is not None
+                and mine != computed
+                and lines[line.path].get("分值") is None
+            ):
+                off.append((abs(mine - computed), mine, line))
         if not off:
             break
-        _d, row, line = max(off, key=lambda t: t[0])
-        _insert_after(lines[line.path], "年度指标值", "分值", _number(row.weight))
+        _d, weight, line = max(off, key=lambda t: t[0])
+        _insert_after(lines[line.path], "年度指标值", "分值", _number(weight))
     ev = evaluation()
     by_path = {r.line.path: r for r in ev.rows}
     for row, line in pairs:

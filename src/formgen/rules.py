@@ -242,7 +242,10 @@ def amount_plausible(ctx: Context) -> Iterator[Problem]:
 @rule("W-AMOUNT-PRECISION", WARNING)
 def amount_precision(ctx: Context) -> Iterator[Problem]:
     for path, amount in _amounts(ctx.decl):
-        decimals = -amount.as_tuple().exponent
+        exponent = amount.as_tuple().exponent
+        if not isinstance(exponent, int):  # NaN or Infinity: no decimals to count
+            continue
+        decimals = -exponent
         if decimals > AMOUNT_DECIMALS:
             yield ctx.finding(
                 "W-AMOUNT-PRECISION",
@@ -545,7 +548,7 @@ def placeholders_filled(ctx: Context) -> Iterator[Problem]:
                         what = f"{side_name}指标值"
                         texts.append((f"{line.path}.{what}", what, side.value, False))
     reported = set()
-    for path, what, text, key in texts:
+    for path, what, text, is_key in texts:
         if PLACEHOLDER.search(text) and path not in reported:
             reported.add(path)  # a name written once for both sides is reported once
             bare = PLACEHOLDER.fullmatch(text.strip())
@@ -555,7 +558,7 @@ def placeholders_filled(ctx: Context) -> Iterator[Problem]:
                 f"{what}还没有填写（“{text}”）" if bare else f"{what}“{text}”中的“__”还没有填写",
                 "把“__”换成实际内容，如“≥ __ 次”→“≥ 6 次”；确实不适用的指标行，"
                 "三级指标和指标值都写“不适用”",
-                key=key,
+                key=is_key,
             )
 
 

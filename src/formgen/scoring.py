@@ -200,7 +200,7 @@ def indicator_score(weight: Decimal, target_text: str, actual_text: str | None) 
         return AutoScore(None, BY_HAND_QUALITATIVE)
     if actual_text is None or not actual_text.strip():
         return AutoScore(None, NO_ACTUAL)
-    if target == UNREADABLE:
+    if not isinstance(target, Measure):  # UNREADABLE, the only other string
         return AutoScore(None, BY_HAND_UNREADABLE)
     actual = read_measure(actual_text)
     if not isinstance(actual, Measure) or actual.op is not None:
@@ -234,6 +234,7 @@ def band_text(grade: str, weight: Decimal) -> str:
 
 def total_score(parts: list[Decimal | None]) -> Decimal | None:
     """总分: the funds' 得分 plus every line's 得分; None if any is missing."""
-    if any(p is None for p in parts):
+    known = [p for p in parts if p is not None]
+    if len(known) != len(parts):
         return None
-    return round2(sum(parts, Decimal(0)))
+    return round2(sum(known, Decimal(0)))

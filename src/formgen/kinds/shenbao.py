@@ -532,8 +532,8 @@ def choose_columns(
     # Labels grouped by the columns they span: a candidate split is checked once per
     # group and width, not once per label.
     groups: dict[tuple[int, int], list[str]] = {}
-    for c in labels:
-        groups.setdefault((c.col, c.colspan), []).append(c.text)
+    for label in labels:
+        groups.setdefault((label.col, label.colspan), []).append(label.text)
     counted: dict[tuple[int, int, float], int] = {}
 
     def orphans(widths: tuple[float, ...], which: dict[tuple[int, int], list[str]]) -> int:

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from yaml.nodes import Node, SequenceNode
 
 from .. import kinds, scoring
 from ..errors import ERROR, WARNING, Problem
 from ..grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Cell, Grid
-from ..model import Declaration, Line
+from ..model import Declaration, Line, Side
 from ..reader import Reader
 from ..template import Template, shipped_template
 from ..vocabulary import EVAL_FUND_ROWS, KEY_HELP, KEY_TYPE, PLAIN_NUMBER, closest
@@ -180,14 +181,15 @@ def read_extra(reader: Reader, level: str, entries: dict, path: str) -> object:
             )
         return result
     # an indicator line
-    values: dict[str, object] = {}
+    texts: dict[str, str | None] = {}
+    points: dict[str, Decimal | None] = {}
     for key, (_k, value) in entries.items():
         sub = f"{path}.{key}"
         if key in ("分值", "得分"):
-            values[key] = _points(reader, value, sub, key)
+            points[key] = _points(reader, value, sub, key)
         else:
-            values[key] = reader.text(value, sub)
-    grade = values.get("评价等级")
+            texts[key] = reader.text(value, sub)
+    grade = texts.get("评价等级")
     if grade is not None and grade not in scoring.GRADES:
         guess = closest(grade, tuple(scoring.GRADES))
         reader.error(
@@ -200,11 +202,11 @@ def read_extra(reader: Reader, level: str, entries: dict, path: str) -> object:
         )
         grade = None
     return LineResult(
-        actual=values.get("实际完成值"),
-        weight=values.get("分值"),
-        score=values.get("得分"),
+        actual=texts.get("实际完成值"),
+        weight=points.get("分值"),
+        score=points.get("得分"),
         grade=grade,
-        reason=(values.get(REASON) or "").strip(),
+        reason=(texts.get(REASON) or "").strip(),
     )
 
 
@@ -235,6 +237,7 @@ class Row:
     level1: str
     level2: str  # the annual 二级 name
     line: Line
+    annual: Side  # line.annual: only lines with an annual side are rows
     result: LineResult
     weight: Decimal | None  # given or shared out; None if it has neither
     auto: scoring.AutoScore  # what formgen computes (score None if it cannot)
@@ -242,7 +245,7 @@ class Row:
 
     @property
     def target(self) -> str:
-        return self.line.annual.value if self.line.annual else ""
+        return self.annual.value
 
     @property
     def qualitative(self) -> bool:
@@ -263,18 +266,24 @@ class Evaluation:
 
     @property
     def weights_total(self) -> Decimal | None:
-        if any(r.weight is None for r in self.rows):
+        weights = [r.weight for r in self.rows if r.weight is not None]
+        if len(weights) != len(self.rows):
             return None
-        return scoring.FUNDS_WEIGHT + sum((r.weight for r in self.rows), Decimal(0))
+        return scoring.FUNDS_WEIGHT + sum(weights, Decimal(0))
+
+
+def _table(value: object) -> dict[str, Any]:
+    """A mapping read by read_extra (results, funds tables), or {} where there is none."""
+    return value if isinstance(value, dict) else {}
 
 
 def derive(decl: Declaration) -> Evaluation:
     """Every figure of the 自评表, from the declaration alone."""
     extras = decl.extras.get(KEY, {})
-    top = extras.get("top") or {}
-    money = extras.get(ANNUAL_FUNDS) or {}
-    start_given = money.get("年初预算数") or {}
-    budget, spent = money.get("全年预算数") or {}, money.get("全年执行数") or {}
+    top = _table(extras.get("top"))
+    money = _table(extras.get(ANNUAL_FUNDS))
+    start_given = _table(money.get("年初预算数"))
+    budget, spent = _table(money.get("全年预算数")), _table(money.get("全年执行数"))
     funds = []
     for key, _label, attr in FUND_ROWS:
         default = getattr(decl.funds_annual, attr) if attr else None
@@ -283,17 +292,18 @@ def derive(decl: Declaration) -> Evaluation:
         funds.append(FundRow(key, start, b, s, scoring.execution_rate(b, s)))
     total_row = funds[0]
 
-    annual: list[tuple[str, str, Line, LineResult]] = []
+    annual: list[tuple[str, str, Line, LineResult, Side]] = []
     stray: list[tuple[str, LineResult]] = []
     for group in decl.indicators:
         for block in group.blocks:
             for line in block.lines:
-                result = extras.get(line.path) or LineResult()
+                given = extras.get(line.path)
+                result = given if isinstance(given, LineResult) else LineResult()
                 if line.annual is None:
                     if line.path in extras:
                         stray.append((line.path, result))
                     continue
-                annual.append((group.name, block.annual_name, line, result))
+                annual.append((group.name, block.annual_name, line, result, line.annual))
 
     weights: dict[int, Decimal | None] = {}
     group_weights: dict[str, Decimal] = {}
@@ -310,24 +320,25 @@ def derive(decl: Declaration) -> Evaluation:
         group_weights[name] = sum((w for w in shared if w is not None), Decimal(0))
 
     rows = []
-    for i, (level1, level2, line, result) in enumerate(annual):
+    for i, (level1, level2, line, result, side) in enumerate(annual):
         weight = weights[i]
         auto = (
-            scoring.indicator_score(weight, line.annual.value, result.actual)
+            scoring.indicator_score(weight, side.value, result.actual)
             if weight is not None
             else scoring.AutoScore(None, "no-weight")
         )
         score = result.score if result.score is not None else auto.score
-        rows.append(Row(level1, level2, line, result, weight, auto, score))
+        rows.append(Row(level1, level2, line, side, result, weight, auto, score))
 
     funds_score = scoring.funds_score(total_row.budget, total_row.spent)
+    achieved = extras.get("总体目标")
     total = scoring.total_score([funds_score, *(r.score for r in rows)])
     return Evaluation(
         year=top.get("评价年度") or decl.year,
         funds=tuple(funds),
         funds_score=funds_score,
         explanation=(money.get("执行说明") or "").strip(),
-        achieved=extras.get("总体目标") or (),
+        achieved=achieved if isinstance(achieved, tuple) else (),
         rows=tuple(rows),
         group_weights=group_weights,
         stray=tuple(stray),
@@ -469,7 +480,7 @@ def _indicator_cells(ev: Evaluation, top: int, t: Template) -> list[Cell]:
             row, r = rows[k], top + k
             path = row.line.path
             cells += [
-                Cell(r, 3, row.line.annual.name, TEXT, field=f"{path}.年度三级指标"),
+                Cell(r, 3, row.annual.name, TEXT, field=f"{path}.年度三级指标"),
                 Cell(r, 4, row.target, CENTER, field=f"{path}.年度指标值"),
                 Cell(r, 5, row.result.actual or "", CENTER, field=f"{path}.实际完成值"),
                 _number(r, 6, row.weight, f"{path}.分值"),
@@ -570,7 +581,7 @@ def _register_rules() -> None:
                     ctx,
                     "E-EVAL-QUALITATIVE",
                     row.line.path,
-                    f"定性指标“{row.line.annual.name}”（{row.target}）没有写{missing}，formgen 无法计分",
+                    f"定性指标“{row.annual.name}”（{row.target}）没有写{missing}，formgen 无法计分",
                     f"写上“评价等级: …”（{grades}）和在该档分数范围内的“得分: …”",
                 )
             elif not scoring.in_band(row.result.grade, row.weight, row.result.score):
@@ -599,7 +610,7 @@ def _register_rules() -> None:
                     ctx,
                     "E-EVAL-NO-REASON",
                     path,
-                    f"“{row.line.annual.name}”得分 {scoring.round2(row.score)} 低于分值"
+                    f"“{row.annual.name}”得分 {scoring.round2(row.score)} 低于分值"
                     f" {scoring.plain(row.weight)}，但没有写偏差原因",
                     f"在这一行写上“{REASON}: …”：为什么没有达到目标，今后怎么改进",
                 )
@@ -708,7 +719,7 @@ def _register_rules() -> None:
                     ctx,
                     "W-EVAL-INCOMPLETE",
                     row.line.path,
-                    f"“{row.line.annual.name}”没有实际完成值，这一行的得分和总分将空着",
+                    f"“{row.annual.name}”没有实际完成值，这一行的得分和总分将空着",
                     "写上“实际完成值: …”",
                 )
 
