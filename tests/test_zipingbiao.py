@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -569,3 +570,21 @@ def test_next_year_points_at_last_years_results(tmp_path):
     )
     (rolled,) = plan(folder).files
     assert not [r for r in rolled.reviews if "自评结果" in r]
+
+
+def test_a_line_that_does_not_apply_weighs_nothing_without_being_told():
+    """Found by a fresh-eyes trial: each 不适用 line was refused (E-EVAL-QUALITATIVE) until
+    `分值: 0` was written by hand. Now it weighs 0 by default: the example, with its two
+    `分值: 0` lines taken out, scores exactly as it does with them."""
+    text = (EXAMPLES / "网络媒体协会运行经费.yaml").read_text(encoding="utf-8")
+    told = "        分值: 0                         # 不适用的指标不占分值\n"
+    assert text.count(told) == 2
+    untold = text.replace(told, "")
+    with_zero = zipingbiao.derive(loads(text.encode(), "a.yaml"))
+    without = zipingbiao.derive(loads(untold.encode(), "b.yaml"))
+    idle = [r for r in without.rows if r.annual.value == "不适用"]
+    assert len(idle) == 2 and all(r.weight == 0 and r.score == 0 for r in idle)
+    assert [r.weight for r in without.rows] == [r.weight for r in with_zero.rows]
+    assert without.total == with_zero.total == Decimal("97.10")
+    decl = loads(untold.encode(), "b.yaml")
+    assert [p.id for p in check(Context(decl)) if p.id.startswith("E-EVAL")] == []

@@ -29,7 +29,7 @@ from ..grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Cell, Grid
 from ..model import Declaration, Line, Side
 from ..reader import Reader
 from ..template import Template, shipped_template
-from ..vocabulary import EVAL_FUND_ROWS, KEY_HELP, KEY_TYPE, PLAIN_NUMBER, closest
+from ..vocabulary import EVAL_FUND_ROWS, KEY_HELP, KEY_TYPE, NOT_APPLICABLE, PLAIN_NUMBER, closest
 
 KEY = "自评表"
 N_COLUMNS = 9
@@ -309,7 +309,13 @@ def derive(decl: Declaration) -> Evaluation:
     group_weights: dict[str, Decimal] = {}
     for name in dict.fromkeys(level1 for level1, *_ in annual):
         members = [i for i, (level1, *_rest) in enumerate(annual) if level1 == name]
-        given = [annual[i][3].weight for i in members]
+        # a line that does not apply (三级 or 指标值 "不适用") weighs 0 unless it says otherwise
+        given = [
+            annual[i][3].weight
+            if annual[i][3].weight is not None or not _not_applicable(annual[i][4])
+            else Decimal(0)
+            for i in members
+        ]
         pool = scoring.DEFAULT_WEIGHTS.get(name)
         if pool is None:  # a 一级 with no default weight: only what its lines give
             shared: list[Decimal | None] = list(given)
@@ -755,3 +761,7 @@ KIND = kinds.register(
     )
 )
 _register_rules()
+
+
+def _not_applicable(side: Side) -> bool:
+    return NOT_APPLICABLE in (side.name.strip(), side.value.strip())
