@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -156,6 +157,9 @@ def test_unit_name_falls_back_to_the_folder_and_is_a_safe_file_name():
     assert unit_name(rows + [other], "x") == UNIT
     assert unit_name([], "文件夹") == "文件夹"
     assert file_name('甲/乙:丙*"丁"') == "甲_乙_丙__丁_项目汇总表.xlsx"
+    # a unit still to fill in (formgen new --new-unit writes `实施单位: __`) names nothing
+    draft = dataclasses.replace(rows[0], unit="__")
+    assert unit_name([draft], "新单位") == "新单位"
 
 
 def test_same_rows_same_bytes(tmp_path: Path):

@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import ERROR, Problem
 from .measure import MAX_ROW_PT, PX_PER_CM, needed_height
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .vocabulary import PLACEHOLDER
 from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML
 
 SUFFIX = "项目汇总表.xlsx"
@@ -114,8 +115,9 @@ _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
 
 def unit_name(rows: Sequence[ProjectRow], folder: str) -> str:
-    """The 实施单位 all readable projects share; else the folder's name."""
-    units = {row.unit for row in rows if row.unit}
+    """The 实施单位 all readable projects share; else the folder's name. A unit still to
+    fill in (`__`, as `formgen new --new-unit` writes it) does not name anything."""
+    units = {row.unit for row in rows if row.unit and not PLACEHOLDER.search(row.unit)}
     return units.pop() if len(units) == 1 else folder
 
 
