@@ -854,6 +854,17 @@ class Reader:
                 return match.group(1)
         return None
 
+    def items(self, node: Node, field: str) -> tuple[str, ...]:
+        """A text (its lines are items) or a list of items: one item per line in the cell
+        (总体目标's goals, the 自评表's 实际完成情况)."""
+        if isinstance(node, SequenceNode):
+            if not self._check_node(node, field):
+                return ()
+            items = (self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value))
+            return tuple(i for i in items if i is not None)
+        value = self.text(node, field)
+        return tuple(value.split("\n")) if value else ()
+
     def text(self, node: Node | None, field: str, prose: bool = True) -> str | None:
         """A scalar's text as typed; None when empty. `prose`: a text shown in the form
         (not a number or a year), whose dropped ` #` comment is worth a warning."""

@@ -138,20 +138,10 @@ class Walk(Reader):
         if "中期年度" in entries:
             span = self.span(entries["中期年度"][1], "总体目标.中期年度")
         mid, annual = (
-            self.goal_items(entries[k][1], f"总体目标.{k}") if k in entries else ()
+            self.items(entries[k][1], f"总体目标.{k}") if k in entries else ()
             for k in ("中期目标", "年度目标")
         )
         return span, mid, annual
-
-    def goal_items(self, node: Node, field: str) -> tuple[str, ...]:
-        """A goal: one text (its lines are items) or a list of items, one per line."""
-        if isinstance(node, SequenceNode):
-            if not self._check_node(node, field):
-                return ()
-            items = (self.text(n, f"{field}[{i}]") for i, n in enumerate(node.value))
-            return tuple(i for i in items if i is not None)
-        value = self.text(node, field)
-        return tuple(value.split("\n")) if value else ()
 
     def indicators(self, node: Node | None) -> tuple[Group, ...]:
         if node is None:

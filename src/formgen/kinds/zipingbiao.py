@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import Node
 
 from .. import kinds, scoring
 from ..errors import ERROR, WARNING, Problem
@@ -137,17 +137,6 @@ def _points(reader: Reader, node: Node, path: str, what: str) -> Decimal | None:
     return Decimal(raw.strip())
 
 
-def _items(reader: Reader, node: Node, path: str) -> tuple[str, ...]:
-    """A text (its lines are items) or a list of items, one per line in the cell."""
-    if isinstance(node, SequenceNode):
-        if not reader._check_node(node, path):
-            return ()
-        items = (reader.text(n, f"{path}[{i}]") for i, n in enumerate(node.value))
-        return tuple(i for i in items if i is not None)
-    value = reader.text(node, path)
-    return tuple(value.split("\n")) if value else ()
-
-
 def _fund_table(reader: Reader, node: Node, path: str) -> dict[str, Decimal | None]:
     if reader._is_null(node):
         return {}
@@ -161,7 +150,7 @@ def read_extra(reader: Reader, level: str, entries: dict, path: str) -> object:
         node = entries["评价年度"][1]
         return {"评价年度": reader.year(node, "评价年度")}
     if level == "goals":
-        return _items(reader, entries["实际完成情况"][1], f"{path}.实际完成情况")
+        return reader.items(entries["实际完成情况"][1], f"{path}.实际完成情况")
     if level == "funds_side":
         if path != ANNUAL_FUNDS:
             first = next(iter(entries.values()))[0]
