@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,29 @@ def project(tmp_path) -> Path:
     """A scratch project folder with a copy of the bundled declarations."""
     shutil.copytree(DECLARATIONS, tmp_path / "declarations")
     return tmp_path
+
+
+def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The `formgen` command run as a user runs it: a new process, in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "formgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def invoke(*args: str, cwd: Path):
+    """The `formgen` command run in this process (click's runner), from `cwd`."""
+    from click.testing import CliRunner
+
+    from formgen.cli import cli
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)

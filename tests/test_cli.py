@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import DECLARATIONS
+from conftest import DECLARATIONS, formgen
 from gridio import read_xlsx
 
 BAD = "年度: 2022\n项目名称: 坏的\n实施单位: 某单位\n项目资金:\n  年度:\n    资金总额: 八十\n"
-
-
-def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "formgen", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 def test_build_without_arguments_builds_every_declaration(project: Path):

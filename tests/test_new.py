@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from test_schema import schema_errors
 
+from conftest import invoke as run
 from formgen.build import build, check_paths
-from formgen.cli import cli
 from formgen.loader import load
 from gridio import read_xlsx
 
@@ -42,17 +41,6 @@ TREES = {
         "满意度指标": ["服务对象满意度指标"],
     },
 }
-
-
-def run(*args, cwd: Path):
-    import os
-
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def placeholders(text: str) -> int:
@@ -235,6 +223,7 @@ def test_unsafe_name_refused(project: Path):
 
 def test_readme_shows_the_line_new_writes_and_the_vscode_setting(project: Path):
     from conftest import ROOT
+    from conftest import invoke as run
 
     run("new", "甲", "--year", "2025", cwd=project)
     first = (project / "declarations" / "甲.yaml").read_text(encoding="utf-8").splitlines()[0]

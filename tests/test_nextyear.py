@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from conftest import DECLARATIONS
+from conftest import invoke as run
 from formgen.build import build, check_paths
-from formgen.cli import cli
 from formgen.loader import load
 from gridio import read_xlsx
-
-
-def run(*args, cwd: Path):
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def changed_lines(old: str, new: str) -> dict[int, tuple[str, str]]:

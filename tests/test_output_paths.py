@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import DECLARATIONS
+from conftest import DECLARATIONS, formgen
 from formgen.build import MANIFEST, build
 
 ONE = "劳务派遣人员经费"
 WARNED = "网络内容建设工作经费及网络综合治理"  # has one W-INDICATOR-L2 (see docs/rules.md)
-
-
-def formgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "formgen", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 def written(folder: Path) -> list[str]:

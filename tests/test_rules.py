@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DECLARATIONS
+from conftest import DECLARATIONS, formgen
 from formgen.loader import loads
 from formgen.rules import RULES, check_declaration, value_findings
 from formgen.settings import Settings
@@ -287,16 +285,6 @@ def test_every_rule_is_documented():
 
 
 # -- the command ------------------------------------------------------------------------
-
-
-def formgen(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "formgen", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_check_command_text_json_strict_and_settings(tmp_path: Path):
