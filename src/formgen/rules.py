@@ -13,10 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .errors import ERROR, WARNING, Problem
 from .grid import Grid
 from .kinds import FormKind, all_kinds
+from .kinds import get as get_kind
 from .measure import MAX_ROW_PT, needed_height
 from .model import Declaration, Funds, Side
 from .settings import Settings
@@ -127,6 +129,7 @@ class Context:
     decl: Declaration
     settings: Settings = field(default_factory=Settings)
     grids: dict[str, Grid] = field(default_factory=dict)  # kind key → grid
+    derived: dict[str, Any] = field(default_factory=dict)  # kind key → its computed values
 
     def kinds(self) -> list[FormKind]:
         return [k for k in all_kinds() if k.applies(self.decl)]
@@ -135,6 +138,14 @@ class Context:
         if kind.key not in self.grids:
             self.grids[kind.key] = kind.layout(self.decl, shipped_template(kind.template))
         return self.grids[kind.key]
+
+    def values(self, key: str) -> Any:
+        """A kind's computed values (FormKind.derive), worked out once for all its rules."""
+        if key not in self.derived:
+            derive = get_kind(key).derive
+            assert derive is not None, f"form kind {key} computes no values"
+            self.derived[key] = derive(self.decl)
+        return self.derived[key]
 
     def finding(
         self, rule_id: str, path: str, message: str, hint: str = "", key: bool = False

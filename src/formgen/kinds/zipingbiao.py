@@ -497,24 +497,24 @@ def _block_of(row: Row) -> str:
 def _register_rules() -> None:
     from ..rules import Context, rule
 
-    def at(ctx: Context, rule_id: str, path: str, message: str, hint: str) -> Problem:
-        return ctx.finding(rule_id, path, message, hint)
+    def evaluation(ctx: Context) -> Evaluation:
+        """The declaration's figures, derived once per check (Context.values)."""
+        ev: Evaluation = ctx.values(KEY)
+        return ev
 
     @rule("E-EVAL-WEIGHTS", ERROR, kind=KEY)
     def weights_make_100(ctx: Context) -> Iterator[Problem]:
-        ev = derive(ctx.decl)
+        ev = evaluation(ctx)
         for row in ev.rows:
             if row.weight is None:
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-WEIGHTS",
                     row.line.path,
                     f"一级指标“{row.level1}”没有默认分值，这一行也没有写“分值”",
                     "给这个一级指标下的每一行写上“分值: …”，使全部分值合计为 100",
                 )
             elif row.weight < 0:
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-WEIGHTS",
                     row.line.path,
                     f"“{row.level1}”下各行自定的分值超过了它的默认分值"
@@ -546,14 +546,13 @@ def _register_rules() -> None:
 
     @rule("E-EVAL-SCORE-OVER", ERROR, kind=KEY)
     def score_within_weight(ctx: Context) -> Iterator[Problem]:
-        for row in derive(ctx.decl).rows:
+        for row in evaluation(ctx).rows:
             if (
                 row.result.score is not None
                 and row.weight is not None
                 and row.result.score > row.weight
             ):
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-SCORE-OVER",
                     f"{row.line.path}.得分",
                     f"得分 {row.result.score} 超过了这一行的分值 {scoring.plain(row.weight)}",
@@ -562,7 +561,7 @@ def _register_rules() -> None:
 
     @rule("E-EVAL-QUALITATIVE", ERROR, kind=KEY)
     def qualitative_scored(ctx: Context) -> Iterator[Problem]:
-        for row in derive(ctx.decl).rows:
+        for row in evaluation(ctx).rows:
             if not row.qualitative or row.weight is None or row.weight == 0:
                 continue
             grades = "、".join(scoring.GRADES)
@@ -572,16 +571,14 @@ def _register_rules() -> None:
                     for k, v in (("得分", row.result.score), ("评价等级", row.result.grade))
                     if v is None
                 )
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-QUALITATIVE",
                     row.line.path,
                     f"定性指标“{row.annual.name}”（{row.target}）没有写{missing}，formgen 无法计分",
                     f"写上“评价等级: …”（{grades}）和在该档分数范围内的“得分: …”",
                 )
             elif not scoring.in_band(row.result.grade, row.weight, row.result.score):
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-QUALITATIVE",
                     f"{row.line.path}.得分",
                     f"得分 {row.result.score} 不在“{row.result.grade}”的分数范围内"
@@ -593,7 +590,7 @@ def _register_rules() -> None:
 
     @rule("E-EVAL-NO-REASON", ERROR, kind=KEY)
     def shortfall_explained(ctx: Context) -> Iterator[Problem]:
-        for row in derive(ctx.decl).rows:
+        for row in evaluation(ctx).rows:
             if (
                 row.score is not None
                 and row.weight is not None
@@ -601,8 +598,7 @@ def _register_rules() -> None:
                 and not row.result.reason
             ):
                 path = f"{row.line.path}.{'得分' if row.result.score is not None else '实际完成值'}"
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-NO-REASON",
                     path,
                     f"“{row.annual.name}”得分 {scoring.round2(row.score)} 低于分值"
@@ -612,13 +608,12 @@ def _register_rules() -> None:
 
     @rule("E-EVAL-OVERSPENT", ERROR, kind=KEY)
     def spending_within_budget(ctx: Context) -> Iterator[Problem]:
-        ev = derive(ctx.decl)
+        ev = evaluation(ctx)
         if ev.explanation:
             return
         for fund in ev.funds:
             if fund.budget is not None and fund.spent is not None and fund.spent > fund.budget:
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "E-EVAL-OVERSPENT",
                     fund.path,
                     f"{fund.key}的全年执行数 {fund.spent} 超过了全年预算数 {fund.budget}",
@@ -627,7 +622,7 @@ def _register_rules() -> None:
 
     @rule("W-EVAL-UNITS", WARNING, kind=KEY)
     def units_agree(ctx: Context) -> Iterator[Problem]:
-        for row in derive(ctx.decl).rows:
+        for row in evaluation(ctx).rows:
             why = row.auto.why
             if row.result.score is not None or why not in (
                 scoring.BY_HAND_UNITS,
@@ -635,8 +630,7 @@ def _register_rules() -> None:
             ):
                 continue
             what = "单位不一致" if why == scoring.BY_HAND_UNITS else "不是“数字 + 单位”的写法"
-            yield at(
-                ctx,
+            yield ctx.finding(
                 "W-EVAL-UNITS",
                 f"{row.line.path}.实际完成值",
                 f"实际完成值“{row.result.actual}”与年度指标值“{row.target}”{what}，"
@@ -646,10 +640,9 @@ def _register_rules() -> None:
 
     @rule("W-EVAL-HIGH", WARNING, kind=KEY)
     def target_not_too_low(ctx: Context) -> Iterator[Problem]:
-        for row in derive(ctx.decl).rows:
+        for row in evaluation(ctx).rows:
             if row.auto.ratio is not None and row.auto.ratio >= Decimal("1.3"):
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "W-EVAL-HIGH",
                     f"{row.line.path}.实际完成值",
                     f"实际完成值“{row.result.actual}”是年度指标值“{row.target}”的"
@@ -659,11 +652,10 @@ def _register_rules() -> None:
 
     @rule("W-EVAL-NO-TARGET", WARNING, kind=KEY)
     def result_has_target(ctx: Context) -> Iterator[Problem]:
-        ev = derive(ctx.decl)
+        ev = evaluation(ctx)
         for path, _result in ev.stray:
             key = next(k for k in LINE_KEYS if f"{path}.{k}" in ctx.decl.positions)
-            yield at(
-                ctx,
+            yield ctx.finding(
                 "W-EVAL-NO-TARGET",
                 f"{path}.{key}",
                 "这一行没有年度指标，写在这里的自评结果不会出现在自评表中",
@@ -671,8 +663,7 @@ def _register_rules() -> None:
             )
         for row in ev.rows:
             if not row.target.strip() and (row.result.actual or row.result.score is not None):
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "W-EVAL-NO-TARGET",
                     f"{row.line.path}.实际完成值",
                     "这一行的年度指标值是空的，实际完成值无从比较",
@@ -681,15 +672,14 @@ def _register_rules() -> None:
 
     @rule("W-EVAL-FUNDS-SUM", WARNING, kind=KEY)
     def funds_add_up(ctx: Context) -> Iterator[Problem]:
-        ev = derive(ctx.decl)
+        ev = evaluation(ctx)
         for column, attr in (("全年预算数", "budget"), ("全年执行数", "spent")):
             total, *parts = (getattr(fund, attr) for fund in ev.funds)
             if total is None or all(p is None for p in parts):
                 continue
             rest = sum((p for p in parts if p is not None), Decimal(0))
             if rest != total:
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "W-EVAL-FUNDS-SUM",
                     f"{ANNUAL_FUNDS}.{column}.资金总额",
                     f"{column}：本年财政拨款、上年结转资金、其他资金合计 {rest}，"
@@ -699,10 +689,9 @@ def _register_rules() -> None:
 
     @rule("W-EVAL-INCOMPLETE", WARNING, kind=KEY)
     def results_complete(ctx: Context) -> Iterator[Problem]:
-        ev = derive(ctx.decl)
+        ev = evaluation(ctx)
         if ev.funds_score is None:
-            yield at(
-                ctx,
+            yield ctx.finding(
                 "W-EVAL-INCOMPLETE",
                 ANNUAL_FUNDS,
                 "没有年度资金总额的全年预算数和全年执行数，资金得分和总分将空着",
@@ -710,8 +699,7 @@ def _register_rules() -> None:
             )
         for row in ev.rows:
             if row.score is None and row.auto.why == scoring.NO_ACTUAL:
-                yield at(
-                    ctx,
+                yield ctx.finding(
                     "W-EVAL-INCOMPLETE",
                     row.line.path,
                     f"“{row.annual.name}”没有实际完成值，这一行的得分和总分将空着",
