@@ -185,18 +185,15 @@ def _file_bytes(path: Path | None) -> bytes:
         return b""
 
 
-def inputs_hash(
-    source: Path, formats: tuple[str, ...], template: Template, base: str | None = None
-) -> str:
-    """Everything a form is made from; equal hashes give byte-identical outputs.
-
-    `base` is the part shared by every form of a build (see common_inputs)."""
+def _own_inputs(source: Path) -> tuple[bytes, bytes, bytes]:
+    """The files one form is made from: its declaration, unit file and project settings.
+    Hashed with common_inputs, they are everything a form is made from: equal hashes give
+    byte-identical outputs."""
     try:
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
         settings = ""
-    return _digest(
-        (base or common_inputs(formats, template)).encode(),
+    return (
         _file_bytes(source),
         _file_bytes(unit_file_for(source)),
         _file_bytes(Path(settings) if settings else None),
@@ -441,8 +438,9 @@ def build(
             continue
         key = stem.as_posix()
         current[_source_key(source, output)] = key
-        inputs = inputs_hash(source, formats, template, base)
-        contents[stem.as_posix()] = inputs_hash(source, (), template, content_base)
+        own = _own_inputs(source)  # read once for both hashes
+        inputs = _digest(base.encode(), *own)
+        contents[stem.as_posix()] = _digest(content_base.encode(), *own)
         entry = forms.get(key)
         if not force and entry is not None and _unchanged(entry, inputs, output, stem):
             outputs = list(_recorded(entry, output, stem, formats))
