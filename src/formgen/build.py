@@ -654,15 +654,14 @@ def _unit_folders(
         kept = {n: d for n, d in recorded.items() if _folder_file_format(n) not in produced}
         if any(m.stem in content_changed for m in members):  # a bundle or index of old forms
             for name, digest in list(kept.items()):
-                if _sha256(here / name) == digest:
-                    (here / name).unlink()
+                if _delete_as_written(here / name, digest):
                     report.stale.append(here / name)
                     del kept[name]
         for name, digest in recorded.items():  # renamed (the unit's name changed): old one goes
             target = here / name
-            if name not in result.written and name not in kept and _sha256(target) == digest:
-                target.unlink()
-                report.removed.append(target)
+            if name not in result.written and name not in kept:
+                if _delete_as_written(target, digest):
+                    report.removed.append(target)
         state[folder] = {
             "inputs": inputs if result.complete else "",
             "outputs": {**kept, **result.written},
@@ -685,8 +684,7 @@ def _remove_folder_orphans(manifest: dict, output: Path) -> list[Path]:
         for name, digest in (outputs or {}).items():
             target = output / folder / name
             if _inside(target, output) and target.suffix in (".xlsx", ".html", ".pdf"):
-                if _sha256(target) == digest:
-                    target.unlink()
+                if _delete_as_written(target, digest):
                     removed.append(target)
     return removed
 
@@ -701,9 +699,17 @@ def _remove_stale(stale: dict[str, str], folder: Path) -> list[Path]:
         if not _inside(target, folder):
             continue
         looked.append(target)
-        if _sha256(target) == digest:
-            target.unlink()
+        _delete_as_written(target, digest)
     return looked
+
+
+def _delete_as_written(target: Path, digest: str) -> bool:
+    """Delete a file formgen wrote, only if it is still as written (its SHA-256 is the one
+    recorded): a file someone edited is never deleted. Returns whether it was."""
+    if _sha256(target) != digest:
+        return False
+    target.unlink()
+    return True
 
 
 def _run(tasks: list, jobs: int):
@@ -745,8 +751,7 @@ def _remove_orphans(forms: dict, output: Path, current: dict[str, str]) -> list[
             target = output / Path(key).parent / name
             if not _inside(target, output) or target.suffix not in OUTPUT_SUFFIXES:
                 continue  # a manifest edited by hand never makes formgen delete other files
-            if _sha256(target) == digest:
-                target.unlink()
+            if _delete_as_written(target, digest):
                 removed.append(target)
         del forms[key]
     return removed
