@@ -170,6 +170,24 @@ def test_noop_rebuild_builds_nothing(project: Path):
     assert len(build([project / "declarations"], out, force=True).built) == 6
 
 
+def test_force_rewrites_only_the_files_whose_bytes_change(project: Path):
+    """--force rebuilds every form, but a file that would get the same bytes keeps its
+    time stamp; one that differs (here: damaged by hand) is written again."""
+    out = project / "output"
+    build([project / "declarations"], out)
+    damaged = out / "劳务派遣人员经费.xlsx"
+    good = damaged.read_bytes()
+    damaged.write_bytes(good[:-10])
+    os.utime(damaged, ns=(1, 1))
+    untouched = out / "劳务派遣人员经费.docx"
+    os.utime(untouched, ns=(1, 1))
+    report = build([project / "declarations"], out, force=True)
+    assert len(report.built) == 6 and not report.failed
+    assert untouched.stat().st_mtime_ns == 1
+    assert damaged.read_bytes() == good and damaged.stat().st_mtime_ns != 1
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_edited_declaration_rebuilds_exactly_that_form(project: Path):
     out = project / "output"
     build([project / "declarations"], out)

@@ -231,9 +231,26 @@ def _write_all(fh, data: bytes) -> None:
     fh.write(data)
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Does the file at `path` already hold exactly these bytes?"""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
 def write_atomic(path: str | Path, data: bytes) -> str:
-    """Write bytes to a temporary file beside `path`, then rename it into place."""
+    """Write bytes to a temporary file beside `path`, then rename it into place.
+
+    A file that already holds these bytes is left as it is, its time stamp too: a
+    rebuild (`--force` included) does not touch what did not change, so file sync and
+    backup tools see no change, and creating a file costs more than reading one."""
     path = Path(path)
+    if _holds(path, data):
+        return hashlib.sha256(data).hexdigest()
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
