@@ -146,6 +146,16 @@ def test_a_grid_with_an_overlap_is_refused(tmp_path):
     assert "A3:B3 与 A2:A3 重叠于 A3" in str(info.value)
 
 
+def test_an_overlap_of_two_cells_names_the_first_position_covered(tmp_path):
+    """C3:D3 overlaps C2:C3 at C3 and D2:D3 at D3: the first position in reading order
+    and the cell that covers it are named."""
+    cells = [Cell(1, 0, "a", colspan=2), Cell(1, 2, "b", rowspan=2), Cell(1, 3, "c", rowspan=2)]
+    cells += [Cell(2, 0, "d", colspan=2), Cell(2, 2, "e", colspan=2)]
+    with pytest.raises(GridError) as info:
+        _grid(cells, tmp_path)
+    assert "C3:D3 与 C2:C3 重叠于 C3" in str(info.value)
+
+
 def test_a_cell_outside_the_grid_is_refused(tmp_path):
     cells = [Cell(1, c, "a") for c in range(4)] + [Cell(2, 0, "b", colspan=5)]
     with pytest.raises(GridError, match="超出了 3 行 × 4 列"):

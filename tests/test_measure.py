@@ -113,3 +113,33 @@ def test_kinsoku_never_leaves_an_empty_line():
     width = measure.width_for(3, PT)
     assert measure.lines("0 ”””", width, PT) == ["0", "”””"]
     assert "" not in measure.lines("000000 ”””", width, PT)
+
+
+def _pieces_one_by_one(line: str, glue_numbers: bool) -> list[str]:
+    """The rule _units follows, tried position by position: a number with its unit (it
+    must hold a digit), else a run of Latin, else one character."""
+    out, i = [], 0
+    while i < len(line):
+        m = measure._NUMBER_UNIT.match(line, i) if glue_numbers else None
+        if not (m and any(c.isdigit() for c in m.group())):
+            m = measure._LATIN_WORD.match(line, i)
+        piece = m.group() if m else line[i]
+        out.append(piece)
+        i += len(piece)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(min_value=1, max_value=60), st.booleans())
+def test_the_shortcuts_give_the_lines_of_breaking_piece_by_piece(text, chars, glue):
+    """_units splits in one regex pass, and a paragraph that fits whole is not broken:
+    both give what breaking the pieces one by one gives."""
+    text = text.replace("a", "\n", 3)  # some empty and short paragraphs
+    assert measure._units(text, glue) == _pieces_one_by_one(text, glue)
+    width = measure.width_for(chars, PT)
+    width_pt = max(PT, (width - measure.CELL_PADDING_CM) * measure.PT_PER_CM)
+    slow = []
+    for paragraph in text.split("\n"):
+        units = _pieces_one_by_one(paragraph, glue)
+        slow += measure._break(units, width_pt, PT) if units else [""]
+    assert measure.lines(text, width, PT, glue_numbers=glue) == slow

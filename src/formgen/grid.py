@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT = "title", "year", "label", "text", "center", "amount"
 PERCENT = "percent"  # a fraction (0.9583) shown as a percentage with two decimals (95.83%)
 ROLES = (TITLE, YEAR, LABEL, TEXT, CENTER, AMOUNT, PERCENT)
+_ROLE_SET = frozenset(ROLES)
 
 # Paper sizes in millimetres, portrait (width, height).
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420), "Letter": (215.9, 279.4)}
@@ -96,6 +97,9 @@ class Grid:
     # ranges (first, last) kept on one page wherever they fit on one.
     repeat_row: int | None = None
     keep: tuple[tuple[int, int], ...] = ()
+    # What other modules work out from the grid, kept so that it is worked out once per
+    # grid however many writers ask (pages.row_heights); not part of the grid's value.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         problem = self.defect()
@@ -111,34 +115,46 @@ class Grid:
         n_rows, n_cols = self.n_rows, self.n_cols
         if not n_cols:
             return "网格没有列宽"
-        owner: list[Cell | None] = [None] * (n_rows * n_cols)  # row-major positions
+        filled = [0] * n_rows  # per row, a bit per column a cell covers
         previous = (-1, -1)
         for cell in self.cells:
-            if (cell.row, cell.col) <= previous:
+            row, col, rowspan, colspan = cell.row, cell.col, cell.rowspan, cell.colspan
+            if (row, col) <= previous:
                 return "网格的单元格没有按行、列排序"
-            previous = (cell.row, cell.col)
-            if cell.role not in ROLES:
+            previous = (row, col)
+            if cell.role not in _ROLE_SET:
                 return f"单元格 {cell.ref} 的角色“{cell.role}”未知"
-            if cell.rowspan < 1 or cell.colspan < 1 or cell.row < 0 or cell.col < 0:
+            if rowspan < 1 or colspan < 1 or row < 0 or col < 0:
                 return f"单元格 {cell.ref} 的位置或跨度不是正数"
-            if cell.row + cell.rowspan > n_rows or cell.col + cell.colspan > n_cols:
+            if row + rowspan > n_rows or col + colspan > n_cols:
                 return f"单元格 {cell.ref} 超出了 {n_rows} 行 × {n_cols} 列的网格"
-            if cell.row < self.head_rows and (cell.col, cell.colspan) != (0, n_cols):
-                return f"表上方的第 {cell.row + 1} 行应为一个占满整行的单元格"
-            for r in range(cell.row, cell.row + cell.rowspan):
-                start = r * n_cols + cell.col
-                span = owner[start : start + cell.colspan]
-                if any(span):
-                    c = next(i for i, o in enumerate(span) if o is not None)
-                    other = span[c]
-                    assert other is not None
-                    where = f"{column_letter(cell.col + c)}{r + 1}"
-                    return f"单元格 {cell.ref} 与 {other.ref} 重叠于 {where}"
-                owner[start : start + cell.colspan] = [cell] * cell.colspan
-        if None in owner:
-            r, c = divmod(owner.index(None), n_cols)
-            return f"网格在 {column_letter(c)}{r + 1} 处有空洞：没有单元格覆盖它"
+            if row < self.head_rows and (col, colspan) != (0, n_cols):
+                return f"表上方的第 {row + 1} 行应为一个占满整行的单元格"
+            bits = ((1 << colspan) - 1) << col
+            for r in range(row, row + rowspan):
+                if filled[r] & bits:
+                    return self._overlap(cell)
+                filled[r] |= bits
+        full = (1 << n_cols) - 1
+        for r, bits in enumerate(filled):
+            if bits != full:
+                c = next(c for c in range(n_cols) if not bits >> c & 1)
+                return f"网格在 {column_letter(c)}{r + 1} 处有空洞：没有单元格覆盖它"
         return None
+
+    def _overlap(self, cell: Cell) -> str:
+        """The first position of `cell` that an earlier cell covers, and that cell: worked
+        out only for the message."""
+        earlier = self.cells[: self.cells.index(cell)]
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                for other in earlier:
+                    if (
+                        other.row <= r < other.row + other.rowspan
+                        and other.col <= c < other.col + other.colspan
+                    ):
+                        return f"单元格 {cell.ref} 与 {other.ref} 重叠于 {column_letter(c)}{r + 1}"
+        raise AssertionError("an overlap was found but no earlier cell covers it")
 
     def rows(self) -> list[list[Cell]]:
         """Anchors per row (row-major), including rows that hold no anchor."""

@@ -69,26 +69,16 @@ def width_em(text: str) -> float:
     return sum(table.get(ch, 1.0) for ch in text)
 
 
+# The pieces of a line, in the order tried at each position: a number with its unit
+# (it always holds a digit), a Latin word, any other single character.
+_PIECE = re.compile(f"{_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern}|.", re.S)
+_PIECE_NO_GLUE = re.compile(f"{_LATIN_WORD.pattern}|.", re.S)
+
+
 def _units(line: str, glue_numbers: bool) -> list[str]:
     """The pieces a line may break between: a CJK character each, Latin words whole,
     spaces on their own; numbers with their unit as one piece when `glue_numbers`."""
-    out: list[str] = []
-    i = 0
-    while i < len(line):
-        if glue_numbers:
-            m = _NUMBER_UNIT.match(line, i)
-            if m and any(c.isdigit() for c in m.group()):
-                out.append(m.group())
-                i = m.end()
-                continue
-        m = _LATIN_WORD.match(line, i)
-        if m:
-            out.append(m.group())
-            i = m.end()
-            continue
-        out.append(line[i])
-        i += 1
-    return out
+    return (_PIECE if glue_numbers else _PIECE_NO_GLUE).findall(line)
 
 
 def _pieces(units: list[str]) -> int:
@@ -154,6 +144,9 @@ def lines(
     width_pt = max(font_pt, (width_cm - padding_cm) * PT_PER_CM)
     out: list[str] = []
     for paragraph in text.split("\n"):
+        if paragraph and width_em(paragraph) * font_pt <= width_pt:
+            out.append(paragraph.rstrip())  # it fits whole: no breaking to work out
+            continue
         units = _units(paragraph, glue_numbers)
         out.extend(_break(units, width_pt, font_pt, kinsoku) if units else [""])
     return out

@@ -22,7 +22,14 @@ def usable_height_pt(grid: Grid) -> float:
 
 
 def row_heights(grid: Grid) -> list[float]:
-    """Points per row, so that every (merged) cell's wrapped text fits."""
+    """Points per row, so that every (merged) cell's wrapped text fits; worked out once per
+    grid, as both writers and the page plan need them."""
+    if "row_heights" not in grid.derived:
+        grid.derived["row_heights"] = tuple(_row_heights(grid))
+    return list(grid.derived["row_heights"])
+
+
+def _row_heights(grid: Grid) -> list[float]:
     t = grid.template
     heights = [0.0] * grid.n_rows
     for r in range(grid.head_rows):

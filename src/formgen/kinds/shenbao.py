@@ -503,21 +503,21 @@ def choose_columns(
     labels = [
         c for c in cells if c.role == LABEL and c.row >= HEAD_ROWS and (c.col, c.colspan) != (0, 1)
     ]
-    # Text cells as (index, row, rowspan, col, colspan, paragraph widths in em, widest
-    # number in em or 0): plain tuples, as the search measures each one many times.
-    texts = [
-        (
-            i,
-            c.row,
-            c.rowspan,
-            c.col,
-            c.colspan,
-            [measure.width_em(p) for p in c.text.split("\n")],
-            measure.number_em(c.text) if c.col in (4, 7) else 0.0,
-        )
-        for i, c in enumerate(cells)
-        if c.role != LABEL and c.row >= HEAD_ROWS and c.text
-    ]
+    # Text cells grouped by the columns they span, each as (index, row, rowspan, paragraph
+    # widths in em, widest number in em or 0): a span's heights at one width are worked out
+    # once, however many candidate splits give it that width.
+    texts: dict[tuple[int, int], list[tuple[int, int, int, list[float], float]]] = {}
+    for i, cell in enumerate(cells):
+        if cell.role != LABEL and cell.row >= HEAD_ROWS and cell.text:
+            texts.setdefault((cell.col, cell.colspan), []).append(
+                (
+                    i,
+                    cell.row,
+                    cell.rowspan,
+                    [measure.width_em(p) for p in cell.text.split("\n")],
+                    measure.number_em(cell.text) if cell.col in (4, 7) else 0.0,
+                )
+            )
 
     # Labels grouped by the columns they span: a candidate split is checked once per
     # group and width, not once per label.
@@ -536,31 +536,37 @@ def choose_columns(
             total += counted[key]
         return total
 
-    needs: dict[tuple[int, float], float] = {}
     em_line = pt * measure.line_em()
+    needs: dict[tuple[int, int, float], list[float]] = {}
 
-    spans = sorted({(col, span) for _i, _r, _rs, col, span, _e, _n in texts})
+    def span_needs(col: int, span: int, width: float) -> list[float]:
+        """The height each text of the span needs at this width: its lines in whole
+        characters, plus a toll where a number would be cut from its unit."""
+        key = (col, span, width)
+        if key not in needs:
+            cap = measure.per_line_em(width, pt)
+            needs[key] = [
+                sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems) * em_line
+                + measure.ROW_PADDING_PT
+                + (NUMBER_CUT_PT if number > cap else 0)
+                for _i, _row, _rowspan, ems, number in texts[(col, span)]
+            ]
+        return needs[key]
 
     def height(widths: tuple[float, ...]) -> float:
-        span_width = {(col, span): round(sum(widths[col : col + span]), 2) for col, span in spans}
         rows = [line_pt] * n_rows
         tall = []
-        for i, row, rowspan, col, colspan, ems, number in texts:
-            width = span_width[(col, colspan)]
-            h = needs.get((i, width))
-            if h is None:  # lines in whole characters, a toll where a number leaves its unit
-                cap = measure.per_line_em(width, pt)
-                n = 0
-                for e in ems:
-                    n += max(1, math.ceil(e / cap - 1e-9))
-                h = n * em_line + measure.ROW_PADDING_PT + (NUMBER_CUT_PT if number > cap else 0)
-                needs[(i, width)] = h
-            if rowspan == 1:
-                if h > rows[row]:
-                    rows[row] = h
-            else:
-                tall.append((row, rowspan, h))
-        for row, rowspan, h in tall:
+        for (col, span), items in texts.items():
+            width = round(sum(widths[col : col + span]), 2)
+            for (i, row, rowspan, _ems, _number), h in zip(
+                items, span_needs(col, span, width), strict=True
+            ):
+                if rowspan == 1:
+                    if h > rows[row]:
+                        rows[row] = h
+                else:
+                    tall.append((i, row, rowspan, h))
+        for _i, row, rowspan, h in sorted(tall):  # in the order of the cells
             missing = h - sum(rows[row : row + rowspan])
             if missing > 0:
                 rows[row + rowspan - 1] += missing
