@@ -8,6 +8,8 @@ below, one place each, and checked against ECMA-376 by the tests.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -173,6 +175,7 @@ def document_xml(grid: Grid) -> str:
             )
         )
     covered = grid.covering()  # for vMerge continuation cells
+    edges = list(itertools.accumulate(widths, initial=0))
     heights = row_heights(grid)
     tall = usable_height_pt(grid) * SPLIT_SHARE
     keep_next: set[int] = set()  # rows kept on the page of the row after them
@@ -192,7 +195,7 @@ def document_xml(grid: Grid) -> str:
             if r == grid.repeat_row:
                 pr += "<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
             body.append(f"<w:tr><w:trPr>{pr}</w:trPr>" if pr else "<w:tr>")
-            body.append(_row(grid, r, rows[r], covered, widths, r in keep_next))
+            _row(body, grid, r, rows[r], covered, edges, r in keep_next)
             body.append("</w:tr>")
         tables.append(_table(widths, "".join(body)))
     # An empty one-point paragraph between the tables keeps Word from joining them into
@@ -223,31 +226,44 @@ def _table(widths: list[int], rows: str) -> str:
 
 
 def _row(
+    out: list[str],
     grid: Grid,
     r: int,
     anchors_in_row: list[Cell],
     covered: dict[tuple[int, int], Cell],
-    widths: list[int],
+    edges: list[int],
     keep_next: bool,
-) -> str:
+) -> None:
+    """Append the row's cells to out; edges[c] is where column c begins (a cell's width is
+    edge minus edge)."""
     anchors = {c.col: c for c in anchors_in_row}
-    out = []
     col = 0
     while col < grid.n_cols:
         cell = anchors.get(col)
-        if cell is not None:
-            width = sum(widths[col : col + cell.colspan])
-            vmerge = "restart" if cell.rowspan > 1 else None
-            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
-            body = _paragraphs(text, ROLE_ALIGN[cell.role], keep_next=keep_next)
-            out.append(_tc(width, cell.colspan, vmerge, body))
-        else:
+        if cell is None:
             cell = covered[(r, col)]
-            width = sum(widths[col : col + cell.colspan])
-            body = _paragraphs("", "left", keep_next=keep_next) if keep_next else "<w:p/>"
-            out.append(_tc(width, cell.colspan, "continue", body))
-        col += cell.colspan
-    return "".join(out)
+            span = cell.colspan
+            out.append(_covered_tc(edges[col + span] - edges[col], span, keep_next))
+        else:
+            span = cell.colspan
+            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
+            width = edges[col + span] - edges[col]
+            out.append(_anchor_tc(text, cell.role, width, span, cell.rowspan > 1, keep_next))
+        col += span
+
+
+@functools.lru_cache(maxsize=4096)
+def _anchor_tc(text: str, role: str, width: int, span: int, restart: bool, keep_next: bool) -> str:
+    """A cell with its text. Cached: labels and common values recur in every form."""
+    body = _paragraphs(text, ROLE_ALIGN[role], keep_next=keep_next)
+    return _tc(width, span, "restart" if restart else None, body)
+
+
+@functools.lru_cache(maxsize=256)
+def _covered_tc(width: int, span: int, keep_next: bool) -> str:
+    """A vMerge continuation cell. Cached: a grid has few distinct ones."""
+    body = _paragraphs("", "left", keep_next=keep_next) if keep_next else "<w:p/>"
+    return _tc(width, span, "continue", body)
 
 
 def _amount_text(cell: Cell, t: Template) -> str:
