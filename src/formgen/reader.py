@@ -59,7 +59,8 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real declaration is about 10 KB
 MAX_DEPTH = 16  # the format needs 6 levels; deeper is a mistake or an attack
 _DEEP_FLOW = re.compile(rf"(?:[\[{{][^\]}}\[{{]*){{{MAX_DEPTH + 1},}}")
-_DEEP_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH + 1},}}")
+# Written to start with a literal "-": the regex engine then jumps from dash to dash.
+_DEEP_DASHES = re.compile(rf"-[ \t]+(?:-[ \t]+){{{MAX_DEPTH},}}")
 _DEEP_INDENT = re.compile(rf"^[ ]{{{MAX_DEPTH * 8},}}(?=\S)", re.M)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 
@@ -267,10 +268,12 @@ class _NamedText(io.StringIO):
 def _too_deep(text: str) -> int | None:
     """Offset where nesting gets deeper than any declaration needs, checked before parsing:
     the parser recurses once per level, so a hostile file could exhaust the stack."""
-    for pattern in (_DEEP_FLOW, _DEEP_DASHES):
-        match = pattern.search(text)
-        if match:
-            return match.start()
+    match = None
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # fewer brackets cannot nest too deep
+        match = _DEEP_FLOW.search(text)
+    match = match or _DEEP_DASHES.search(text)
+    if match:
+        return match.start()
     indent = _DEEP_INDENT.search(text)
     return indent.start() if indent else None
 
@@ -280,10 +283,19 @@ def _too_deep(text: str) -> int | None:
 # The parser reports these where it gives up, often a line or two later and in words
 # about YAML; the text shows the character itself.
 
-_INDENT = re.compile("[ \u3000]+")
-_DASH = re.compile(r"(?:-[ ]+)+|-$")
 _QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ ]*:(?:[ ]|$)""")
-_KEY_LINE = re.compile(r"(?P<key>[^\s:：#'\"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*)$")
+# Every line of a text, one match each: its indent, then the rest of it (`body`): a list
+# item's dashes, and a key, its separator and what follows, when the line has them.
+# One findall splits a whole file: the pre-scan runs on every line of every file.
+_LINES = re.compile(
+    r"""^(?P<indent>[ ]*)
+    (?P<body>
+        (?P<dash>(?:-[ ]+)+|-$)?
+        (?:(?P<key>[^\s:：#'"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*))?
+        .*
+    )$""",
+    re.M | re.X,
+)
 _BLOCK_START = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
 _LEADING_SYMBOLS = ">|*&!%@`[{'\""
 _SYMBOL_MEANING = {
@@ -347,9 +359,8 @@ def find_slips(text: str, source: str) -> list[Problem]:
     opener = None  # column of the last key whose value is the lines below it
     first_child = None  # (column, line, has a dash) of the first line under that key
     items_at = None  # column of the "-" of the list being read
-    for number, line in enumerate(text.split("\n"), 1):
-        body = line.lstrip(" ")
-        indent = len(line) - len(body)
+    for number, (spaces, body, dash, key, sep, rest) in enumerate(_LINES.findall(text), 1):
+        indent = len(spaces)
         if not body.strip():
             continue
         if block is not None:
@@ -357,22 +368,20 @@ def find_slips(text: str, source: str) -> list[Problem]:
                 continue
             block = None
         if quote is not None:
-            if quote in line:
+            if quote in body:
                 quote = None
             continue
-        if body.startswith("#"):
+        if body[0] == "#":
             continue
-        if continued is not None and indent > continued and not body.startswith("-"):
+        if continued is not None and indent > continued and body[0] != "-":
             continue
         continued = None
-        leading = _INDENT.match(line) if "\u3000" in line else None
-        if leading and "\u3000" in leading.group():
-            column = line.index("\u3000") + 1
+        if body[0] == "\u3000":
             problems.append(
                 Problem(
                     source,
                     number,
-                    column,
+                    indent + 1,
                     "这一行用全角空格“　”缩进",
                     "缩进只能用半角空格（英文输入法下的空格）；把行首的全角空格换成半角空格，"
                     "同一层的键左对齐",
@@ -380,13 +389,10 @@ def find_slips(text: str, source: str) -> list[Problem]:
                 )
             )
             continue
-        dash = _DASH.match(body) if body[0] == "-" else None
-        column = indent + (dash.end() if dash else 0)
-        body = body[dash.end() :] if dash else body
-        match = _KEY_LINE.match(body)
-        is_key = bool(
-            match and match.group("sep") == ":" and match.group("rest")[:1] in ("", " ")
-        ) or bool(_QUOTED_KEY.match(body))
+        column = indent + len(dash)
+        is_key = (sep == ":" and rest[:1] in ("", " ")) or bool(
+            _QUOTED_KEY.match(body[len(dash) :])
+        )
         if items_at is not None and indent < items_at:
             items_at = None
         if opener is not None and first_child is None:
@@ -405,12 +411,10 @@ def find_slips(text: str, source: str) -> list[Problem]:
         elif indent == items_at and not is_key:
             problems.append(_missing_dash(source, number, indent + 1))
             continue
-        if dash and not match:
-            continued = indent  # a list item's text
+        if not sep:  # no key on this line
+            if dash:
+                continued = indent  # a list item's text
             continue
-        if not match:
-            continue
-        key, sep, rest = match.group("key", "sep", "rest")
         at = column + len(key) + 1  # 1-based column of the separator
         known = key in (line_keys if dash else keys)
         if sep == "：" and (known or (not dash and rest.strip() in ("", "#"))):
@@ -438,7 +442,7 @@ def find_slips(text: str, source: str) -> list[Problem]:
         elif sep == ":" and rest[:1] not in (" ", ""):
             continue  # a colon inside a text, such as 9:30
         value = rest.strip()
-        if sep == ":" and value in ("", "#") or (sep == ":" and value.startswith("#")):
+        if sep == ":" and (not value or value[0] == "#"):
             opener, first_child = column, None
         if sep == ":" and _BLOCK_START.match(value):
             block = column
