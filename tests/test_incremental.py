@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -186,6 +187,29 @@ def test_force_rewrites_only_the_files_whose_bytes_change(project: Path):
     assert untouched.stat().st_mtime_ns == 1
     assert damaged.read_bytes() == good and damaged.stat().st_mtime_ns != 1
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_manifest_changes_by_the_line_of_the_form_that_changed(project: Path):
+    """Users keep output/ in git: the manifest holds one line per form (and per folder),
+    so editing one declaration changes its line and its folder's (the summary), no more."""
+    out = project / "output"
+    build([project / "declarations"], out)
+    before = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    path = project / "declarations" / "宿州发布运营经费.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("项目期: 2022年度", "项目期: 一年"),
+        encoding="utf-8",
+    )
+    build([project / "declarations"], out)
+    after = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    # "{", the folders (3 lines), the version, "forms": { and its 6 lines and "}", "}"
+    assert len(after) == len(before) == 1 + 3 + 1 + (1 + 6 + 1) + 1
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 2
+    assert changed[0][1].startswith('  ".": ') and changed[1][1].startswith(
+        '  "宿州发布运营经费": '
+    )
+    assert json.loads("\n".join(after))["forms"]["宿州发布运营经费"]["summary"]["period"] == "一年"
 
 
 def test_edited_declaration_rebuilds_exactly_that_form(project: Path):

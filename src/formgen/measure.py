@@ -119,7 +119,7 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
         while kinsoku and first[0] in NO_LINE_START and _pieces(current) > 1:
             first = current.pop()  # it moves down too; if it is closing punctuation, so on
             carry.insert(0, first)
-        while kinsoku and _pieces(current) > 1 and current[-1][-1] in NO_LINE_END:
+        while kinsoku and current and current[-1][-1] in NO_LINE_END and _pieces(current) > 1:
             carry.insert(0, current.pop())
         if carry and width_em("".join(carry) + unit) * font_pt > width_pt + eps:
             current.extend(carry)  # the pieces moved down would not fit: leave them
