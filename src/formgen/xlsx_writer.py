@@ -8,6 +8,7 @@ lines break. Texts are inline strings: never formulas, whatever they start with.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from .grid import (
     TEXT,
     TITLE,
     YEAR,
+    Cell,
     Grid,
     column_letter,
 )
@@ -204,10 +206,10 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
     page = grid.page
     heights = row_heights(grid)
     breaks = page_breaks(grid, heights)
-    rows = grid.rows()
-    covered = grid.covering()
-    merges = [cell.ref for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1]
     letters = [column_letter(c) for c in range(grid.n_cols)]
+    merges = [
+        _merge_ref(cell, letters) for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1
+    ]
     inch = page.margin_cm / CM_PER_INCH
     parts = [
         XML_HEAD,
@@ -224,40 +226,7 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
         for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")
-    for r in range(grid.n_rows):
-        anchors = {c.col: c for c in rows[r]}
-        parts.append(f'<row r="{r + 1}" ht="{heights[r]:g}" customHeight="1">')
-        for c in range(grid.n_cols):
-            ref = f"{letters[c]}{r + 1}"
-            cell = anchors.get(c)
-            if cell is None:  # covered by a merge: drawn with its border (or the head's style)
-                owner = covered[(r, c)]
-                style = XF[owner.role] if r < grid.head_rows else EMPTY_TABLE_STYLE
-                parts.append(f'<c r="{ref}" s="{style}"/>')
-                continue
-            if cell.role == PERCENT and cell.number is not None:
-                number = format(cell.number, "f")
-                parts.append(f'<c r="{ref}" s="{XF[PERCENT]}"><v>{number}</v></c>')
-                continue
-            if cell.role == AMOUNT:
-                if cell.number is None:
-                    parts.append(f'<c r="{ref}" s="{XF[_amount_style(0)]}"/>')
-                else:
-                    style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
-                    parts.append(f'<c r="{ref}" s="{style}"><v>{cell.text}</v></c>')
-                continue
-            style = XF[cell.role]
-            if cell.role == LABEL and any(cell.row < b < cell.row + cell.rowspan for b in breaks):
-                style = XF[LABEL_ACROSS_PAGES]
-            if not cell.text:
-                parts.append(f'<c r="{ref}" s="{style}"/>')
-                continue
-            # No xml:space here: the schema types <t> as a simple string, and a
-            # parser keeps element whitespace and line breaks anyway.
-            parts.append(
-                f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escape(cell.text)}</t></is></c>'
-            )
-        parts.append("</row>")
+    _sheet_rows(parts, grid, letters, heights, breaks)
     parts.append("</sheetData>")
     parts.append(
         f'<mergeCells count="{len(merges)}">'
@@ -281,6 +250,74 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
         )
     parts.append("</worksheet>")
     return "".join(parts)
+
+
+def _merge_ref(cell: Cell, letters: list[str]) -> str:
+    """cell.ref of a merged cell, from the sheet's column letters (worked out once)."""
+    last = letters[cell.col + cell.colspan - 1]
+    return f"{letters[cell.col]}{cell.row + 1}:{last}{cell.row + cell.rowspan}"
+
+
+def _sheet_rows(
+    parts: list[str], grid: Grid, letters: list[str], heights: list[float], breaks: list[int]
+) -> None:
+    """Append the rows: a cell at every position, covered ones with their border."""
+    n_cols = grid.n_cols
+    tails = _cell_tails(grid, breaks)
+    for r in range(grid.n_rows):
+        number = r + 1
+        parts.append(f'<row r="{number}" ht="{heights[r]:g}" customHeight="1">')
+        row_tails = tails[r * n_cols : number * n_cols]
+        parts += [
+            f'<c r="{letter}{number}"{tail}'
+            for letter, tail in zip(letters, row_tails, strict=True)
+        ]
+        parts.append("</row>")
+
+
+def _cell_tails(grid: Grid, breaks: list[int]) -> list[str]:
+    """Per position, row-major, a cell's XML after its reference. A position covered by a
+    merge is drawn with its border (or, above the table, with the head's style)."""
+    n_cols = grid.n_cols
+    tails = [f' s="{EMPTY_TABLE_STYLE}"/>'] * (grid.n_rows * n_cols)
+    covered = grid.covering()
+    for r in range(grid.head_rows):
+        for c in range(n_cols):
+            owner = covered.get((r, c))
+            if owner is not None:
+                tails[r * n_cols + c] = f' s="{XF[owner.role]}"/>'
+    for cell in grid.cells:
+        tails[cell.row * n_cols + cell.col] = _cell_rest(cell, grid.template, breaks)
+    return tails
+
+
+def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> str:
+    """An anchor cell's XML after its reference: style, type and value."""
+    if cell.role == PERCENT and cell.number is not None:
+        return f' s="{XF[PERCENT]}"><v>{format(cell.number, "f")}</v></c>'
+    if cell.role == AMOUNT:
+        if cell.number is None:
+            return f' s="{XF[_amount_style(0)]}"/>'
+        style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
+        return f' s="{style}"><v>{cell.text}</v></c>'
+    style = XF[cell.role]
+    if (
+        cell.role == LABEL
+        and cell.rowspan > 1
+        and any(cell.row < b < cell.row + cell.rowspan for b in breaks)
+    ):
+        style = XF[LABEL_ACROSS_PAGES]
+    return _text_rest(style, cell.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_rest(style: int, text: str) -> str:
+    """A text cell's style and inline string. Cached: labels and common values recur in
+    every form. No xml:space: the schema types <t> as a simple string, and a parser keeps
+    element whitespace and line breaks anyway."""
+    if not text:
+        return f' s="{style}"/>'
+    return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
 
 def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
