@@ -143,3 +143,11 @@ def test_the_shortcuts_give_the_lines_of_breaking_piece_by_piece(text, chars, gl
         units = _pieces_one_by_one(paragraph, glue)
         slow += measure._break(units, width_pt, PT) if units else [""]
     assert measure.lines(text, width, PT, glue_numbers=glue) == slow
+
+
+def test_a_line_of_many_narrow_pieces_is_filled_to_its_width():
+    """160 half-em letters fill an 80-em line (a word too long for a line is cut between
+    its letters); a line holding many pieces is measured to its end, not to a window."""
+    eighty = measure.width_for(80, PT)
+    assert measure.lines("i" * 200, eighty, PT) == ["i" * 160, "i" * 40]
+    assert measure.lines("一" * 100 + "i" * 100, eighty, PT) == ["一" * 80, "一" * 20 + "i" * 100]

@@ -15,10 +15,12 @@ under-counting clips text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
 import re
+from itertools import accumulate, repeat
 from pathlib import Path
 
 PT_PER_CM = 72 / 2.54
@@ -65,8 +67,7 @@ def advance_em(ch: str) -> float:
 
 @functools.lru_cache(maxsize=16384)  # the same names and values recur in every form
 def width_em(text: str) -> float:
-    table = _metrics()[0]
-    return sum(table.get(ch, 1.0) for ch in text)
+    return sum(map(_metrics()[0].get, text, repeat(1.0)))
 
 
 # The pieces of a line, in the order tried at each position: a number with its unit
@@ -83,31 +84,64 @@ def _units(line: str, glue_numbers: bool) -> list[str]:
 
 def _pieces(units: list[str]) -> int:
     """How many printing pieces a line holds (spaces are not pieces)."""
-    return sum(1 for unit in units if not unit.isspace())
+    return len(units) - sum(map(str.isspace, units))
+
+
+def _cut_wide(units: list[str], limit: float, font_pt: float) -> list[str]:
+    """Pieces wider than a whole line cut where renderers cut them: between Latin words
+    and numbers, at worst between characters."""
+    out: list[str] = []
+    stack = units[::-1]  # popped from the end
+    while stack:
+        unit = stack.pop()
+        if len(unit) > 1 and not unit.isspace() and width_em(unit) * font_pt > limit:
+            finer = _units(unit, glue_numbers=False)
+            stack.extend(reversed(finer if len(finer) > 1 else list(unit)))
+        else:
+            out.append(unit)
+    return out
+
+
+def _first_over(widths: list[float], start: int, used: float, limit: float) -> int:
+    """The first index from `start` where the running sum of the widths, from `used`,
+    passes `limit` (len(widths) if none): summed in order, as a line is filled."""
+    window = 32
+    while True:
+        stop = min(len(widths), start + window)
+        sums = list(accumulate(widths[start:stop], initial=used))
+        k = bisect.bisect_right(sums, limit, 1)  # sums never decrease: widths are >= 0
+        if k < len(sums) or stop == len(widths):
+            return start + k - 1
+        window *= 4
 
 
 def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
-    eps = 1e-6
-    queue = units[::-1]  # popped from the end
-    lines: list[list[str]] = [[]]
+    limit = width_pt + 1e-6
+    widths = [w * font_pt for w in map(width_em, units)]
+    if max(widths, default=0.0) > limit:
+        units = _cut_wide(units, limit, font_pt)
+        widths = [w * font_pt for w in map(width_em, units)]
+    lines: list[list[str]] = []
+    current: list[str] = []
     used = 0.0
-    while queue:
-        unit = queue.pop()
-        w = width_em(unit) * font_pt
-        if unit.isspace():
-            lines[-1].append(unit)  # a space at a line's end takes no room
-            used += w
-            continue
-        if w > width_pt + eps and len(unit) > 1:
-            # Wider than a whole line: renderers cut it where they can, at worst
-            # between characters.
-            finer = _units(unit, glue_numbers=False)
-            queue.extend(reversed(finer if len(finer) > 1 else list(unit)))
-            continue
-        current = lines[-1]
-        if used + w <= width_pt + eps or not "".join(current).strip():
+    i = 0
+    while i < len(units):
+        # Every piece up to the one that passes the line's width stays on the line, and
+        # spaces after it (a space at a line's end takes no room).
+        j = _first_over(widths, i, used, limit)
+        while j < len(units) and units[j].isspace():
+            j += 1
+        current += units[i:j]
+        used = sum(widths[i:j], used)
+        if j == len(units):
+            break
+        unit = units[j]
+        if not lines and not "".join(current).strip():
+            # nothing printed yet (only the first line can start with spaces): the piece
+            # goes here anyway
             current.append(unit)
-            used += w
+            used += widths[j]
+            i = j + 1
             continue
         # The unit starts a new line. Kinsoku: closing punctuation may not start it,
         # opening punctuation may not end the previous line; the piece before moves down.
@@ -121,11 +155,14 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
             carry.insert(0, first)
         while kinsoku and current and current[-1][-1] in NO_LINE_END and _pieces(current) > 1:
             carry.insert(0, current.pop())
-        if carry and width_em("".join(carry) + unit) * font_pt > width_pt + eps:
+        if carry and width_em("".join(carry) + unit) * font_pt > limit:
             current.extend(carry)  # the pieces moved down would not fit: leave them
             carry = []
-        lines.append(carry + [unit])
-        used = width_em("".join(lines[-1])) * font_pt
+        lines.append(current)
+        current = carry + [unit]
+        used = width_em("".join(current)) * font_pt
+        i = j + 1
+    lines.append(current)
     return ["".join(parts).rstrip() for parts in lines]
 
 
