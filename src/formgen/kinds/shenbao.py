@@ -493,8 +493,10 @@ def choose_columns(
     pt = t.body_pt
     total = sum(base)
 
+    widths_for = {n: round(measure.width_for(n, pt) + 0.01, 2) for n in range(2, 9)}
+
     def w(n: int) -> float:
-        return round(measure.width_for(n, pt) + 0.01, 2)
+        return widths_for[n]
 
     # A: 绩效指标 two characters a line, so that it fits in the header row every
     # printed page repeats.
@@ -546,7 +548,12 @@ def choose_columns(
         if key not in needs:
             cap = measure.per_line_em(width, pt)
             needs[key] = [
-                sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems) * em_line
+                (
+                    max(1, math.ceil(ems[0] / cap - 1e-9))
+                    if len(ems) == 1  # most texts are one paragraph
+                    else sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems)
+                )
+                * em_line
                 + measure.ROW_PADDING_PT
                 + (NUMBER_CUT_PT if number > cap else 0)
                 for _i, _row, _rowspan, ems, number in texts[(col, span)]
