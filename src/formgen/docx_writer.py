@@ -153,7 +153,9 @@ def _page_xml(page: Page, footer_rid: str | None = None) -> str:
     )
 
 
-def document_xml(grid: Grid) -> str:
+def document_xml(grid: Grid) -> bytes:
+    """The document part, as UTF-8: its cells come encoded from their caches, so the
+    document (tens of kilobytes, mostly Chinese) is never encoded as a whole."""
     t = grid.template
     widths = [int(cm * TWIPS_PER_CM) for cm in grid.widths_cm]  # never wider than meant
     title_rpr = (
@@ -189,30 +191,29 @@ def document_xml(grid: Grid) -> str:
     for rows_range in sections:
         if not rows_range:
             continue
-        body = []
+        body: list[bytes] = []
         for r in rows_range:
-            pr = "<w:cantSplit/>" if heights[r] <= tall else ""
+            pr = b"<w:cantSplit/>" if heights[r] <= tall else b""
             if r == grid.repeat_row:
-                pr += "<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
-            body.append(f"<w:tr><w:trPr>{pr}</w:trPr>" if pr else "<w:tr>")
+                pr += b"<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
+            body.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
             _row(body, grid, r, rows[r], covered, edges, r in keep_next)
-            body.append("</w:tr>")
-        tables.append(_table(widths, "".join(body)))
+            body.append(b"</w:tr>")
+        tables.append(_table(widths, b"".join(body)))
     # An empty one-point paragraph between the tables keeps Word from joining them into
     # one (w:tblHeader repeats only rows that begin a table).
     hairline = (
         '<w:p><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
         '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
     )
-    parts.append(hairline.join(tables))
     footer = FOOTER_RID if t.page_numbers else None
-    parts.append(f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>")
-    return "".join(parts)
+    end = f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>"
+    return "".join(parts).encode() + hairline.encode().join(tables) + end.encode()
 
 
-def _table(widths: list[int], rows: str) -> str:
+def _table(widths: list[int], rows: bytes) -> bytes:
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
-    return (
+    head = (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>"
         f"<w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
@@ -220,13 +221,12 @@ def _table(widths: list[int], rows: str) -> str:
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
-        + rows
-        + "</w:tbl>"
     )
+    return head.encode() + rows + b"</w:tbl>"
 
 
 def _row(
-    out: list[str],
+    out: list[bytes],
     grid: Grid,
     r: int,
     anchors_in_row: list[Cell],
@@ -253,17 +253,19 @@ def _row(
 
 
 @functools.lru_cache(maxsize=4096)
-def _anchor_tc(text: str, role: str, width: int, span: int, restart: bool, keep_next: bool) -> str:
-    """A cell with its text. Cached: labels and common values recur in every form."""
+def _anchor_tc(
+    text: str, role: str, width: int, span: int, restart: bool, keep_next: bool
+) -> bytes:
+    """A cell with its text, encoded. Cached: labels and common values recur in every form."""
     body = _paragraphs(text, ROLE_ALIGN[role], keep_next=keep_next)
-    return _tc(width, span, "restart" if restart else None, body)
+    return _tc(width, span, "restart" if restart else None, body).encode()
 
 
 @functools.lru_cache(maxsize=256)
-def _covered_tc(width: int, span: int, keep_next: bool) -> str:
-    """A vMerge continuation cell. Cached: a grid has few distinct ones."""
+def _covered_tc(width: int, span: int, keep_next: bool) -> bytes:
+    """A vMerge continuation cell, encoded. Cached: a grid has few distinct ones."""
     body = _paragraphs("", "left", keep_next=keep_next) if keep_next else "<w:p/>"
-    return _tc(width, span, "continue", body)
+    return _tc(width, span, "continue", body).encode()
 
 
 def _amount_text(cell: Cell, t: Template) -> str:

@@ -201,7 +201,9 @@ def _amount_decimals(number, fixed: int | None) -> int:
     return decimals if decimals <= MAX_DECIMALS else 0
 
 
-def sheet_xml(grid: Grid, selected: bool = True) -> str:
+def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
+    """The worksheet part, as UTF-8: its cells come encoded from their caches, so the
+    sheet is never encoded as a whole."""
     t = grid.template
     page = grid.page
     heights = row_heights(grid)
@@ -226,8 +228,8 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
         for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")
-    _sheet_rows(parts, grid, letters, heights, breaks)
-    parts.append("</sheetData>")
+    head = "".join(parts).encode()
+    parts = ["</sheetData>"]
     parts.append(
         f'<mergeCells count="{len(merges)}">'
         + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
@@ -249,7 +251,7 @@ def sheet_xml(grid: Grid, selected: bool = True) -> str:
             + "</rowBreaks>"
         )
     parts.append("</worksheet>")
-    return "".join(parts)
+    return head + _sheet_rows(grid, heights, breaks) + "".join(parts).encode()
 
 
 def _merge_ref(cell: Cell, letters: list[str]) -> str:
@@ -258,48 +260,61 @@ def _merge_ref(cell: Cell, letters: list[str]) -> str:
     return f"{letters[cell.col]}{cell.row + 1}:{last}{cell.row + cell.rowspan}"
 
 
-def _sheet_rows(
-    parts: list[str], grid: Grid, letters: list[str], heights: list[float], breaks: list[int]
-) -> None:
-    """Append the rows: a cell at every position, covered ones with their border."""
+def _sheet_rows(grid: Grid, heights: list[float], breaks: list[int]) -> bytes:
+    """The rows, as UTF-8: a cell at every position, covered ones with their border."""
     n_cols = grid.n_cols
-    tails = _cell_tails(grid, breaks)
+    cells = _sheet_cells(grid, breaks)
+    rows = []
     for r in range(grid.n_rows):
         number = r + 1
-        parts.append(f'<row r="{number}" ht="{heights[r]:g}" customHeight="1">')
-        row_tails = tails[r * n_cols : number * n_cols]
-        parts += [
-            f'<c r="{letter}{number}"{tail}'
-            for letter, tail in zip(letters, row_tails, strict=True)
-        ]
-        parts.append("</row>")
+        rows.append(f'<row r="{number}" ht="{heights[r]:g}" customHeight="1">'.encode())
+        rows += cells[r * n_cols : number * n_cols]
+        rows.append(b"</row>")
+    return b"".join(rows)
 
 
-def _cell_tails(grid: Grid, breaks: list[int]) -> list[str]:
-    """Per position, row-major, a cell's XML after its reference. A position covered by a
-    merge is drawn with its border (or, above the table, with the head's style)."""
+def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
+    """Each position's <c> element, row-major. A position covered by a merge is drawn
+    with its border (or, above the table, with the head's style)."""
     n_cols = grid.n_cols
-    tails = [f' s="{EMPTY_TABLE_STYLE}"/>'] * (grid.n_rows * n_cols)
+    cells = list(_bordered_cells(grid.n_rows, n_cols))
+    refs = _cell_refs(grid.n_rows, n_cols)
     covered = grid.covering()
     for r in range(grid.head_rows):
         for c in range(n_cols):
             owner = covered.get((r, c))
             if owner is not None:
-                tails[r * n_cols + c] = f' s="{XF[owner.role]}"/>'
+                i = r * n_cols + c
+                cells[i] = refs[i] + f' s="{XF[owner.role]}"/>'.encode()
     for cell in grid.cells:
-        tails[cell.row * n_cols + cell.col] = _cell_rest(cell, grid.template, breaks)
-    return tails
+        i = cell.row * n_cols + cell.col
+        cells[i] = refs[i] + _cell_rest(cell, grid.template, breaks)
+    return cells
 
 
-def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> str:
+@functools.lru_cache(maxsize=64)
+def _cell_refs(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """'<c r="B7"' for each position, row-major. Cached: forms share their sizes."""
+    letters = [column_letter(c) for c in range(n_cols)]
+    return tuple(f'<c r="{letter}{r + 1}"'.encode() for r in range(n_rows) for letter in letters)
+
+
+@functools.lru_cache(maxsize=64)
+def _bordered_cells(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """An empty cell with the table's border at each position, row-major: what a position
+    covered by a merge is. Cached: forms share their sizes."""
+    return tuple(ref + f' s="{EMPTY_TABLE_STYLE}"/>'.encode() for ref in _cell_refs(n_rows, n_cols))
+
+
+def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> bytes:
     """An anchor cell's XML after its reference: style, type and value."""
     if cell.role == PERCENT and cell.number is not None:
-        return f' s="{XF[PERCENT]}"><v>{format(cell.number, "f")}</v></c>'
+        return f' s="{XF[PERCENT]}"><v>{format(cell.number, "f")}</v></c>'.encode()
     if cell.role == AMOUNT:
         if cell.number is None:
-            return f' s="{XF[_amount_style(0)]}"/>'
+            return f' s="{XF[_amount_style(0)]}"/>'.encode()
         style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
-        return f' s="{style}"><v>{cell.text}</v></c>'
+        return f' s="{style}"><v>{cell.text}</v></c>'.encode()
     style = XF[cell.role]
     if (
         cell.role == LABEL
@@ -311,13 +326,13 @@ def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _text_rest(style: int, text: str) -> str:
-    """A text cell's style and inline string. Cached: labels and common values recur in
-    every form. No xml:space: the schema types <t> as a simple string, and a parser keeps
-    element whitespace and line breaks anyway."""
+def _text_rest(style: int, text: str) -> bytes:
+    """A text cell's style and inline string, encoded. Cached: labels and common values
+    recur in every form. No xml:space: the schema types <t> as a simple string, and a
+    parser keeps element whitespace and line breaks anyway."""
     if not text:
-        return f' s="{style}"/>'
-    return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+        return f' s="{style}"/>'.encode()
+    return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'.encode()
 
 
 def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
