@@ -103,8 +103,6 @@ def rooted_stem(file: Path) -> Path | None:
     command line named: the root given by `declarations = "…"` in formgen.toml when the
     file is inside it, else the nearest enclosing folder called `declarations`; None when
     there is neither."""
-    from .settings import settings_for
-
     try:
         named = settings_for(file).root
     except FormgenError:  # reported when the form is built

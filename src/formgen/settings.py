@@ -31,7 +31,12 @@ class Settings:
 
 
 def settings_for(declaration: str | Path) -> Settings:
-    return _settings_in(Path(declaration).resolve().parent)
+    return _settings_beside(Path(declaration).parent)
+
+
+@functools.cache  # asked several times per declaration; resolving a path costs a stat per part
+def _settings_beside(folder: Path) -> Settings:
+    return _settings_in(folder.resolve())
 
 
 def settings_in(folder: str | Path) -> Settings:
@@ -42,6 +47,7 @@ def settings_in(folder: str | Path) -> Settings:
 def forget_settings() -> None:
     """Read project files afresh (at the start of each build or check)."""
     _settings_in.cache_clear()
+    _settings_beside.cache_clear()
 
 
 @functools.cache
