@@ -37,7 +37,7 @@ class _Loader(_BaseLoader):
         # lookups and regular expressions (a tenth of the loading time).
         if kind is ScalarNode:
             if implicit[0] and value in _NULLS:
-                return _STD + "null"
+                return _NULL
             return self.DEFAULT_SCALAR_TAG
         if kind is SequenceNode:
             return self.DEFAULT_SEQUENCE_TAG
@@ -49,6 +49,8 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1's plain nulls
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NULL, _MAP, _SEQ = _STD + "null", _STD + "map", _STD + "seq"
+_COMMENT_AFTER = re.compile(r"(\s+)#(.?)")  # what YAML takes for a comment after a plain text
 # What YAML (and XML) cannot carry; PyYAML refuses these while reading.
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -274,6 +276,8 @@ def _too_deep(text: str) -> int | None:
     match = match or _DEEP_DASHES.search(text)
     if match:
         return match.start()
+    if " " * (MAX_DEPTH * 8) not in text:  # a quick look for the spaces it needs
+        return None
     indent = _DEEP_INDENT.search(text)
     return indent.start() if indent else None
 
@@ -552,7 +556,7 @@ def refuse_yaml_features(text: str, source: str) -> None:
 
 
 def _compose(text: str, source: str, named: bool = False) -> Node:
-    tab = _TAB_INDENT.search(text)
+    tab = _TAB_INDENT.search(text) if "\t" in text else None
     if tab:
         line, column = line_col(text, tab.end() - 1)
         raise DeclarationError(
@@ -721,10 +725,10 @@ class Reader:
         source, lines = self._source_of(node)
         empty = not node.value
         mark = node.start_mark if empty else node.end_mark
-        if mark.line >= len(lines):
+        if mark.line >= len(lines) or "#" not in lines[mark.line]:  # most lines have none
             return
         rest = lines[mark.line][mark.column :]
-        match = re.match(r"(\s+)#(.?)", rest)
+        match = _COMMENT_AFTER.match(rest)
         if not match or (len(match.group(1)) >= 2 and match.group(2) in ("", " ", "\t")):
             return
         dropped = rest[match.end(1) :].rstrip()
@@ -750,16 +754,13 @@ class Reader:
         """Refuse explicit tags (declarations are plain data) and note where the value is.
         Aliases and anchors never get here: refuse_yaml_features turned them away."""
         tag = node.tag
-        if (
-            isinstance(node, ScalarNode)
-            and tag not in _SCALAR_TAGS
-            or (
-                isinstance(node, MappingNode)
-                and tag != _STD + "map"
-                or isinstance(node, SequenceNode)
-                and tag != _STD + "seq"
-            )
-        ):
+        if isinstance(node, ScalarNode):
+            plain = tag in _SCALAR_TAGS
+        elif isinstance(node, MappingNode):
+            plain = tag == _MAP
+        else:
+            plain = not isinstance(node, SequenceNode) or tag == _SEQ
+        if not plain:
             self.error(
                 node,
                 "E-YAML-TAG",
@@ -768,7 +769,8 @@ class Reader:
                 field,
             )
             return False
-        self.positions[field] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        self.positions[field] = (mark.line + 1, mark.column + 1)
         return True
 
     # -- node kinds ----------------------------------------------------------
@@ -839,7 +841,8 @@ class Reader:
                 if guess:
                     suggested.add(guess)
                 continue
-            self.key_positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mark = key_node.start_mark
+            self.key_positions[sub] = (mark.line + 1, mark.column + 1)
             entries[key] = (key_node, value_node)
         for key in required:
             if key not in entries and key not in suggested:
@@ -877,12 +880,13 @@ class Reader:
         if not isinstance(node, ScalarNode):
             self.not_text(node, field)
             return None
-        if prose and not node.style:  # plain (libyaml says "", PyYAML None)
+        style = node.style
+        if prose and not style:  # plain (libyaml says "", PyYAML None)
             self._dropped_comment(node, field)
-        if node.tag == _STD + "null":
+        if node.tag == _NULL:
             return None
         value = node.value
-        if node.style in ("|", ">"):
+        if style in ("|", ">"):
             value = value.rstrip("\n")
             if not value.strip():  # `年度指标值: >` with nothing under it: the ">" is gone
                 self.error(
@@ -894,7 +898,7 @@ class Reader:
                     field,
                 )
                 return None
-        if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+        if style in ("'", '"') and node.end_mark.line > node.start_mark.line:
             swallowed = self._swallowed_key(value)
             if swallowed:  # an unpaired quote ran on over the next key: that entry is gone
                 quote = node.style
@@ -1077,7 +1081,7 @@ class Reader:
 
     @staticmethod
     def _is_null(node: Node) -> bool:
-        return isinstance(node, ScalarNode) and node.tag == _STD + "null"
+        return isinstance(node, ScalarNode) and node.tag == _NULL
 
     def span(self, node: Node, field: str) -> tuple[int, int]:
         hint = "写成“中期年度: 2022—2024”（起止年份，中间用“—”或“-”）"

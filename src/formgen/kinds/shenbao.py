@@ -45,14 +45,26 @@ class Walk(Reader):
         super().__init__(source, text)
         self.label_ids = label_ids
         self.extras: dict[str, dict[str, object]] = {}
+        # Looked up once per file, not once per line: for each level, the kinds that read
+        # keys of their own there (key, reader, keys), and the keys an indicator line may have.
+        self.extra_readers = {
+            level: [
+                (kind.key, kind.read_extra, frozenset(kind.extra_keys[level]))
+                for kind in kinds.all_kinds()
+                if kind.read_extra is not None and kind.extra_keys.get(level)
+            ]
+            for level in kinds.LEVELS
+        }
+        self.line_keys = LINE_KEYS + kinds.extra_keys("line")
 
     def read_extras(self, level: str, entries: dict, field: str) -> None:
         """Hand the keys other kinds read at this level to them (see kinds.FormKind)."""
-        for kind in kinds.all_kinds():
-            mine = {k: v for k, v in entries.items() if k in kind.extra_keys.get(level, ())}
-            if mine and kind.read_extra is not None:
-                value = kind.read_extra(self, level, mine, field)
-                self.extras.setdefault(kind.key, {})[field or level] = value
+        for kind, read_extra, keys in self.extra_readers[level]:
+            if keys.isdisjoint(entries):
+                continue
+            mine = {k: v for k, v in entries.items() if k in keys}
+            value = read_extra(self, level, mine, field)
+            self.extras.setdefault(kind, {})[field or level] = value
 
     def declaration(self, doc: Document) -> Declaration:
         root = self.start(doc.root, doc.unit_root, UNIT_KEYS, doc.unit_text)
@@ -262,7 +274,7 @@ class Walk(Reader):
         return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
-        entries = self.mapping(node, field, LINE_KEYS + kinds.extra_keys("line"), item=True)
+        entries = self.mapping(node, field, self.line_keys, item=True)
         if entries is None:
             return None
         self.read_extras("line", entries, field)
@@ -286,14 +298,13 @@ class Walk(Reader):
                 "两侧名称不同时只写“中期三级指标”和“年度三级指标”",
                 f"{field}.三级指标",
             )
-        sides: list[Side | None] = []
-        for side in ("中期", "年度"):
-            if f"{side}三级指标" not in entries and f"{side}指标值" not in entries:
-                sides.append(None)
-                continue
-            name = values.get(f"{side}三级指标", values.get("三级指标")) or ""
-            sides.append(Side(name, values.get(f"{side}指标值") or ""))
-        if sides == [None, None]:
+        name = values.get("三级指标")  # both sides', unless a side names its own
+        mid = annual = None
+        if "中期三级指标" in entries or "中期指标值" in entries:
+            mid = Side(values.get("中期三级指标", name) or "", values.get("中期指标值") or "")
+        if "年度三级指标" in entries or "年度指标值" in entries:
+            annual = Side(values.get("年度三级指标", name) or "", values.get("年度指标值") or "")
+        if mid is None and annual is None:
             self.error(
                 node,
                 "E-LINE-EMPTY",
@@ -302,7 +313,7 @@ class Walk(Reader):
                 field,
             )
             return None
-        return Line(sides[0], sides[1], path=field)
+        return Line(mid, annual, path=field)
 
     def labels(self, node: Node | None) -> dict[str, str]:
         if node is None:
