@@ -176,8 +176,6 @@ def document_xml(grid: Grid) -> bytes:
                 cell.text, "center", rpr, '<w:spacing w:after="120"/>' if cell.role == YEAR else ""
             )
         )
-    covered = grid.covering()  # for vMerge continuation cells
-    edges = list(itertools.accumulate(widths, initial=0))
     heights = row_heights(grid)
     tall = usable_height_pt(grid) * SPLIT_SHARE
     keep_next: set[int] = set()  # rows kept on the page of the row after them
@@ -187,6 +185,8 @@ def document_xml(grid: Grid) -> bytes:
     if grid.repeat_row is not None:
         keep_next.add(grid.repeat_row)  # the header row stays with the first block
     sections = [range(grid.head_rows, split), range(split, grid.n_rows)]
+    cells = _table_cells(grid, widths, keep_next)
+    n_cols = grid.n_cols
     tables = []
     for rows_range in sections:
         if not rows_range:
@@ -197,7 +197,7 @@ def document_xml(grid: Grid) -> bytes:
             if r == grid.repeat_row:
                 pr += b"<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
             body.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
-            _row(body, grid, r, rows[r], covered, edges, r in keep_next)
+            body += [tc for tc in cells[r * n_cols : (r + 1) * n_cols] if tc is not None]
             body.append(b"</w:tr>")
         tables.append(_table(widths, b"".join(body)))
     # An empty one-point paragraph between the tables keeps Word from joining them into
@@ -225,31 +225,25 @@ def _table(widths: list[int], rows: bytes) -> bytes:
     return head.encode() + rows + b"</w:tbl>"
 
 
-def _row(
-    out: list[bytes],
-    grid: Grid,
-    r: int,
-    anchors_in_row: list[Cell],
-    covered: dict[tuple[int, int], Cell],
-    edges: list[int],
-    keep_next: bool,
-) -> None:
-    """Append the row's cells to out; edges[c] is where column c begins (a cell's width is
-    edge minus edge)."""
-    anchors = {c.col: c for c in anchors_in_row}
-    col = 0
-    while col < grid.n_cols:
-        cell = anchors.get(col)
-        if cell is None:
-            cell = covered[(r, col)]
-            span = cell.colspan
-            out.append(_covered_tc(edges[col + span] - edges[col], span, keep_next))
-        else:
-            span = cell.colspan
-            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
-            width = edges[col + span] - edges[col]
-            out.append(_anchor_tc(text, cell.role, width, span, cell.rowspan > 1, keep_next))
-        col += span
+def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[bytes | None]:
+    """Each position's <w:tc>, row-major: an anchor's cell, a vMerge continuation where a
+    cell merged down covers the position's row, None where a cell merged across does."""
+    n_cols = grid.n_cols
+    edges = list(itertools.accumulate(widths, initial=0))  # a span's width: edge minus edge
+    cells: list[bytes | None] = [None] * (grid.n_rows * n_cols)
+    for cell in grid.cells:
+        row, col, span = cell.row, cell.col, cell.colspan
+        if row < grid.head_rows:
+            continue
+        width = edges[col + span] - edges[col]
+        text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
+        restart = cell.rowspan > 1
+        cells[row * n_cols + col] = _anchor_tc(
+            text, cell.role, width, span, restart, row in keep_next
+        )
+        for r in range(row + 1, row + cell.rowspan):
+            cells[r * n_cols + col] = _covered_tc(width, span, r in keep_next)
+    return cells
 
 
 @functools.lru_cache(maxsize=4096)

@@ -279,14 +279,12 @@ def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     n_cols = grid.n_cols
     cells = list(_bordered_cells(grid.n_rows, n_cols))
     refs = _cell_refs(grid.n_rows, n_cols)
-    covered = grid.covering()
-    for r in range(grid.head_rows):
-        for c in range(n_cols):
-            owner = covered.get((r, c))
-            if owner is not None:
-                i = r * n_cols + c
-                cells[i] = refs[i] + f' s="{XF[owner.role]}"/>'.encode()
     for cell in grid.cells:
+        if cell.row < grid.head_rows:  # the title or year: its merged positions in its style
+            style = f' s="{XF[cell.role]}"/>'.encode()
+            for r in range(cell.row, min(cell.row + cell.rowspan, grid.head_rows)):
+                for i in range(r * n_cols + cell.col, r * n_cols + cell.col + cell.colspan):
+                    cells[i] = refs[i] + style
         i = cell.row * n_cols + cell.col
         cells[i] = refs[i] + _cell_rest(cell, grid.template, breaks)
     return cells
