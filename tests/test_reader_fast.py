@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from formgen.errors import Problem
 from formgen.reader import (
@@ -19,6 +22,7 @@ from formgen.reader import (
     _QUOTED_KEY,
     MAX_DEPTH,
     _known_keys,
+    _Loader,
     _missing_dash,
     _too_deep,
     find_slips,
@@ -289,3 +293,31 @@ def test_the_depth_check_at_the_limit():
             "a: x\n" + " " * (8 * depth) + "b",
         ):
             assert _too_deep(text) == plain_too_deep(text), (depth, text)
+
+
+class _PlainLoader(_Loader):
+    """_Loader with PyYAML's own per-node resolver calls, which _Loader skips."""
+
+    descend_resolver = BaseResolver.descend_resolver
+    ascend_resolver = BaseResolver.ascend_resolver
+
+
+def _tree(node: Node) -> object:
+    """A node as plain data: kind, tag, style, value (or children) and both marks."""
+    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, ScalarNode):
+        return ("scalar", node.tag, node.style, node.value, where)
+    if isinstance(node, SequenceNode):
+        return ("seq", node.tag, where, [_tree(n) for n in node.value])
+    return ("map", node.tag, where, [(_tree(k), _tree(v)) for k, v in node.value])
+
+
+def test_composing_without_the_resolver_calls_gives_the_same_nodes():
+    texts = [p.read_text("utf-8") for p in sorted(DECLARATIONS.glob("*.yaml"))]
+    texts += ["a: [1, {b: ~, c: ''}]\nd:\n- - x\n  - null\n- |\n  y\n", "", "- a\n- b: c\n"]
+    for text in texts:
+        mine = yaml.compose(text, Loader=_Loader)
+        plain = yaml.compose(text, Loader=_PlainLoader)
+        assert (mine is None) == (plain is None)
+        if mine is not None:
+            assert _tree(mine) == _tree(plain)

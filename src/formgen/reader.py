@@ -43,6 +43,13 @@ class _Loader(_BaseLoader):
             return self.DEFAULT_SEQUENCE_TAG
         return self.DEFAULT_MAPPING_TAG
 
+    # No path resolvers are ever added, so the composer's per-node calls have nothing to do.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1's plain nulls
 
@@ -351,6 +358,39 @@ def _missing_dash(source: str, line: int, column: int) -> Problem:
     )
 
 
+def _full_width_space(source: str, line: int, column: int) -> Problem:
+    return Problem(
+        source,
+        line,
+        column,
+        "这一行用全角空格“　”缩进",
+        "缩进只能用半角空格（英文输入法下的空格）；把行首的全角空格换成半角空格，同一层的键左对齐",
+        code="E-YAML-FULLWIDTH-SPACE",
+    )
+
+
+def _full_width_colon(source: str, line: int, column: int, key: str) -> Problem:
+    return Problem(
+        source,
+        line,
+        column,
+        f"“{key}”后面用了全角冒号“：”",
+        f"键和值之间要用英文冒号加一个空格：把“{key}：”改为“{key}: ”",
+        code="E-YAML-FULLWIDTH-COLON",
+    )
+
+
+def _no_space_after_colon(source: str, line: int, column: int, key: str, rest: str) -> Problem:
+    return Problem(
+        source,
+        line,
+        column,
+        f"“{key}:”的英文冒号后面缺少空格",
+        f"冒号后要加一个空格：写成“{key}: {rest.strip()}”",
+        code="E-YAML-COLON-SPACE",
+    )
+
+
 def find_slips(text: str, source: str) -> list[Problem]:
     """Full-width colons and spaces, a colon with no space after it, and a list item
     without its "-": each at its own character. Text inside block, quoted and continued
@@ -381,17 +421,7 @@ def find_slips(text: str, source: str) -> list[Problem]:
             continue
         continued = None
         if body[0] == "\u3000":
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    indent + 1,
-                    "这一行用全角空格“　”缩进",
-                    "缩进只能用半角空格（英文输入法下的空格）；把行首的全角空格换成半角空格，"
-                    "同一层的键左对齐",
-                    code="E-YAML-FULLWIDTH-SPACE",
-                )
-            )
+            problems.append(_full_width_space(source, number, indent + 1))
             continue
         column = indent + len(dash)
         is_key = (sep == ":" and rest[:1] in ("", " ")) or bool(
@@ -420,35 +450,17 @@ def find_slips(text: str, source: str) -> list[Problem]:
                 continued = indent  # a list item's text
             continue
         at = column + len(key) + 1  # 1-based column of the separator
-        known = key in (line_keys if dash else keys)
-        if sep == "：" and (known or (not dash and rest.strip() in ("", "#"))):
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    at,
-                    f"“{key}”后面用了全角冒号“：”",
-                    f"键和值之间要用英文冒号加一个空格：把“{key}：”改为“{key}: ”",
-                    code="E-YAML-FULLWIDTH-COLON",
-                )
-            )
-        elif sep == ":" and rest and not rest[0].isspace() and known:
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    at,
-                    f"“{key}:”的英文冒号后面缺少空格",
-                    f"冒号后要加一个空格：写成“{key}: {rest.strip()}”",
-                    code="E-YAML-COLON-SPACE",
-                )
-            )
-        elif sep == ":" and rest[:1] not in (" ", ""):
-            continue  # a colon inside a text, such as 9:30
+        if sep == "：":
+            if key in (line_keys if dash else keys) or (not dash and rest.strip() in ("", "#")):
+                problems.append(_full_width_colon(source, number, at, key))
+        elif rest and rest[0] != " ":  # nothing or a space must follow ":"
+            if rest[0].isspace() or key not in (line_keys if dash else keys):
+                continue  # a colon inside a text, such as 9:30
+            problems.append(_no_space_after_colon(source, number, at, key, rest))
         value = rest.strip()
         if sep == ":" and (not value or value[0] == "#"):
             opener, first_child = column, None
-        if sep == ":" and _BLOCK_START.match(value):
+        if sep == ":" and value.startswith(("|", ">")) and _BLOCK_START.match(value):
             block = column
         elif value[:1] in ("'", '"') and value[0] not in value[1:]:
             quote = value[0]
@@ -814,16 +826,16 @@ class Reader:
                 continue
             key = key_node.value
             sub = f"{field}.{key}" if field else key
-            if key in entries and item:
-                self.error(
-                    key_node,
-                    "E-YAML-DASH",
-                    f"“{key}”这一行缺少“-”：它又写了一遍本项已有的键，应是新的一项",
-                    f"新的一项要以“- ”开头：在“{key}”前加上“- ”，与上一项的“- ”左对齐",
-                    sub,
-                )
-                break  # the rest of this mapping belongs to the item without its dash
             if key in entries:
+                if item:
+                    self.error(
+                        key_node,
+                        "E-YAML-DASH",
+                        f"“{key}”这一行缺少“-”：它又写了一遍本项已有的键，应是新的一项",
+                        f"新的一项要以“- ”开头：在“{key}”前加上“- ”，与上一项的“- ”左对齐",
+                        sub,
+                    )
+                    break  # the rest of this mapping belongs to the item without its dash
                 first = entries[key][0].start_mark.line + 1
                 self.error(
                     key_node,
