@@ -73,17 +73,24 @@ def _half_points(pt: float) -> int:
     return round(pt * 2)
 
 
-def _fonts(t: Template) -> str:
+def _fonts(font_latin: str, font_east_asian: str) -> str:
     """CT_Fonts: the East Asian font is what Word uses for Chinese text."""
-    latin, east = escape(t.font_latin), escape(t.font_east_asian)
+    latin, east = escape(font_latin), escape(font_east_asian)
     return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>'
 
 
 def styles_xml(t: Template) -> str:
-    size = _half_points(t.body_pt)
+    return _styles_xml(t.font_latin, t.font_east_asian, t.body_pt)
+
+
+@functools.lru_cache(maxsize=16)
+def _styles_xml(font_latin: str, font_east_asian: str, body_pt: float) -> str:
+    """Cached: every form with the same fonts has the same styles part."""
+    fonts = _fonts(font_latin, font_east_asian)
+    size = _half_points(body_pt)
     return (
         XML_HEAD + f'<w:styles xmlns:w="{W_NS}"><w:docDefaults>'
-        f'<w:rPrDefault><w:rPr>{_fonts(t)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+        f'<w:rPrDefault><w:rPr>{fonts}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         # kinsoku on; no extra space between Chinese and Latin or digits (as in Excel), so
         # that a line holds what formgen.measure counts, in both formats
@@ -92,7 +99,7 @@ def styles_xml(t: Template) -> str:
         '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        f"<w:qFormat/><w:rPr>{_fonts(t)}</w:rPr></w:style>"
+        f"<w:qFormat/><w:rPr>{fonts}</w:rPr></w:style>"
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
@@ -158,12 +165,13 @@ def document_xml(grid: Grid) -> bytes:
     document (tens of kilobytes, mostly Chinese) is never encoded as a whole."""
     t = grid.template
     widths = [int(cm * TWIPS_PER_CM) for cm in grid.widths_cm]  # never wider than meant
+    fonts = _fonts(t.font_latin, t.font_east_asian)
     title_rpr = (
-        f'<w:rPr>{_fonts(t)}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
+        f'<w:rPr>{fonts}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
         f'<w:szCs w:val="{_half_points(t.title_pt)}"/></w:rPr>'
     )
     year_rpr = (
-        f'<w:rPr>{_fonts(t)}<w:sz w:val="{_half_points(t.year_pt)}"/>'
+        f'<w:rPr>{fonts}<w:sz w:val="{_half_points(t.year_pt)}"/>'
         f'<w:szCs w:val="{_half_points(t.year_pt)}"/></w:rPr>'
     )
     rows = grid.rows()
@@ -272,8 +280,14 @@ def _amount_text(cell: Cell, t: Template) -> str:
 
 def font_table_xml(t: Template) -> str:
     """CT_Fonts: each font the document names, with its other name and charset."""
+    return _font_table_xml(t.font_latin, t.font_east_asian)
+
+
+@functools.lru_cache(maxsize=16)
+def _font_table_xml(font_latin: str, font_east_asian: str) -> str:
+    """Cached: every form with the same fonts has the same font table."""
     fonts = []
-    for name in dict.fromkeys((t.font_east_asian, t.font_latin)):
+    for name in dict.fromkeys((font_east_asian, font_latin)):
         alt, panose = FONT_TABLE.get(name, (None, None))
         body = f'<w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>' if alt else ""
         charset = "86" if alt else "00"
@@ -286,8 +300,14 @@ def font_table_xml(t: Template) -> str:
 
 def footer_xml(t: Template) -> str:
     """第 X 页 共 Y 页, centred, in the body font: PAGE and NUMPAGES fields."""
-    size = _half_points(t.body_pt)
-    rpr = f'<w:rPr>{_fonts(t)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    return _footer_xml(t.font_latin, t.font_east_asian, t.body_pt)
+
+
+@functools.lru_cache(maxsize=16)
+def _footer_xml(font_latin: str, font_east_asian: str, body_pt: float) -> str:
+    """Cached: every form with the same fonts has the same footer."""
+    size = _half_points(body_pt)
+    rpr = f'<w:rPr>{_fonts(font_latin, font_east_asian)}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
     runs = []
     for i, piece in enumerate(PAGE_FIELDS):
         if i % 2:

@@ -110,17 +110,37 @@ def package_members(
 ) -> list[Member | tuple[str, str | bytes]]:
     """Zip members in a fixed order: content types, root relationships, core properties,
     the main part, its relationships, then the other parts in the order given."""
-    folder, main_name = main.name.split("/", 1)
-    rels = relationships([(p.rel, p.target) for p in sorted(parts, key=_rel_order)])
+    types, root_rels, main_rels = _frame(
+        main.name, main.content_type, tuple((p.name, p.content_type, p.rel) for p in parts)
+    )
     members: list[Member | tuple[str, str | bytes]] = [
-        static_member("[Content_Types].xml", content_types(main, parts)),
-        static_member("_rels/.rels", root_relationships(main.name)),
-        (CORE_PART, core_properties(title, year)),
+        types,
+        root_rels,
+        # the same for a form's .docx and .xlsx: compressed once for both
+        static_member(CORE_PART, core_properties(title, year)),
         (main.name, main.data),
-        static_member(f"{folder}/_rels/{main_name}.rels", rels),
+        main_rels,
     ]
     members += [static_member(p.name, p.data) if p.static else (p.name, p.data) for p in parts]
     return members
+
+
+@functools.lru_cache(maxsize=64)
+def _frame(
+    main_name: str, main_type: str, parts: tuple[tuple[str, str, str], ...]
+) -> tuple[Member, Member, Member]:
+    """The content types, root relationships and main part's relationships of a package
+    with these parts (name, content type, relationship). Cached: every form of a kind
+    has the same parts."""
+    main = Part(main_name, "", main_type)
+    others = [Part(name, "", kind, rel) for name, kind, rel in parts]
+    folder, name = main_name.split("/", 1)
+    rels = relationships([(p.rel, p.target) for p in sorted(others, key=_rel_order)])
+    return (
+        static_member("[Content_Types].xml", content_types(main, others)),
+        static_member("_rels/.rels", root_relationships(main_name)),
+        static_member(f"{folder}/_rels/{name}.rels", rels),
+    )
 
 
 def escape(text: str) -> str:
@@ -154,7 +174,8 @@ def member(name: str, data: str | bytes) -> Member:
 
 @functools.lru_cache(maxsize=256)
 def static_member(name: str, data: str | bytes) -> Member:
-    """A part that is the same for many forms (content types, styles, rels)."""
+    """A part that is the same in many packages (content types, styles, rels; a form's
+    core properties, in both its .docx and its .xlsx)."""
     return member(name, data)
 
 

@@ -128,15 +128,23 @@ def sheet_name(title: str) -> str:
 
 def styles_xml(t: Template, extra: bool = False) -> str:
     """The styles part; `extra` adds EXTRA_STYLES (for workbooks with percentages)."""
-    font = escape(t.font_east_asian)
+    return _styles_xml(t.font_east_asian, t.title_pt, t.year_pt, t.body_pt, extra)
+
+
+@functools.lru_cache(maxsize=16)
+def _styles_xml(
+    font_east_asian: str, title_pt: float, year_pt: float, body_pt: float, extra: bool
+) -> str:
+    """Cached: every form with the same fonts has the same styles part."""
+    font = escape(font_east_asian)
     xfs = [_xf(*row[1:]) for row in STYLE_TABLE + (EXTRA_STYLES if extra else ())]
     return (
         XML_HEAD + f'<styleSheet xmlns="{S_NS}">{NUMBER_FORMATS_XML}'
         '<fonts count="4">'
-        f'<font><sz val="{t.body_pt:g}"/><name val="{WIDTH_FONT}"/><family val="3"/><charset val="134"/></font>'
-        f'<font><b/><sz val="{t.title_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
-        f'<font><sz val="{t.year_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
-        f'<font><sz val="{t.body_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
+        f'<font><sz val="{body_pt:g}"/><name val="{WIDTH_FONT}"/><family val="3"/><charset val="134"/></font>'
+        f'<font><b/><sz val="{title_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
+        f'<font><sz val="{year_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
+        f'<font><sz val="{body_pt:g}"/><name val="{font}"/><family val="3"/><charset val="134"/></font>'
         "</fonts>"
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
