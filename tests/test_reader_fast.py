@@ -296,10 +296,20 @@ def test_the_depth_check_at_the_limit():
 
 
 class _PlainLoader(_Loader):
-    """_Loader with PyYAML's own per-node resolver calls, which _Loader skips."""
+    """_Loader as it was: PyYAML's own per-node resolver calls, which _Loader skips, and
+    the tags from the class's DEFAULT_*_TAG."""
 
     descend_resolver = BaseResolver.descend_resolver
     ascend_resolver = BaseResolver.ascend_resolver
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0] and value in ("", "~", "null", "Null", "NULL"):
+                return "tag:yaml.org,2002:null"
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
 
 
 def _tree(node: Node) -> object:
@@ -314,7 +324,12 @@ def _tree(node: Node) -> object:
 
 def test_composing_without_the_resolver_calls_gives_the_same_nodes():
     texts = [p.read_text("utf-8") for p in sorted(DECLARATIONS.glob("*.yaml"))]
-    texts += ["a: [1, {b: ~, c: ''}]\nd:\n- - x\n  - null\n- |\n  y\n", "", "- a\n- b: c\n"]
+    texts += [
+        "a: [1, {b: ~, c: ''}]\nd:\n- - x\n  - null\n- |\n  y\n",
+        "",
+        "- a\n- b: c\n",
+        "a: 'null'\nb: \"~\"\nc: NULL\nd:\ne: Null\n? f\n",
+    ]
     for text in texts:
         mine = yaml.compose(text, Loader=_Loader)
         plain = yaml.compose(text, Loader=_PlainLoader)

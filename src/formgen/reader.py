@@ -35,13 +35,10 @@ class _Loader(_BaseLoader):
     def resolve(self, kind, value, implicit):
         # What PyYAML's resolver does with only its null pattern left, without its per-node
         # lookups and regular expressions (a tenth of the loading time).
+        # Module constants, not the class's DEFAULT_*_TAG: called once per node.
         if kind is ScalarNode:
-            if implicit[0] and value in _NULLS:
-                return _NULL
-            return self.DEFAULT_SCALAR_TAG
-        if kind is SequenceNode:
-            return self.DEFAULT_SEQUENCE_TAG
-        return self.DEFAULT_MAPPING_TAG
+            return _NULL if implicit[0] and value in _NULLS else _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
     # No path resolvers are ever added, so the composer's per-node calls have nothing to do.
     def descend_resolver(self, current_node, current_index):
@@ -56,7 +53,7 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1's plain nulls
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_NULL, _MAP, _SEQ = _STD + "null", _STD + "map", _STD + "seq"
+_NULL, _STR, _MAP, _SEQ = _STD + "null", _STD + "str", _STD + "map", _STD + "seq"
 _COMMENT_AFTER = re.compile(r"(\s+)#(.?)")  # what YAML takes for a comment after a plain text
 # What YAML (and XML) cannot carry; PyYAML refuses these while reading.
 _NON_PRINTABLE = re.compile(
