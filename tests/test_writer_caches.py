@@ -1,6 +1,7 @@
 """The writers cache pieces of XML across forms (labels and common values recur in every
 form). A cached piece must depend on nothing but its key: each form's files are the same
-bytes whether it is written first, with empty caches, or after every other form."""
+bytes whether it is written first, with empty caches, or after every other form. Fast
+paths are checked against the code they replaced."""
 
 from __future__ import annotations
 
@@ -44,3 +45,57 @@ def test_each_form_is_the_same_written_first_or_after_the_others(grids):
     backward = _write_all(grids[::-1])[::-1]
     assert forward == alone
     assert backward == alone
+
+
+# -- fast paths against their previous versions (frozen here) ---------------------------
+
+
+def _paragraphs_before(text, align, rpr="", spacing="", keep_next=False):
+    keep = "<w:keepNext/>" if keep_next else ""
+    ppr = f'<w:pPr>{keep}{spacing}<w:jc w:val="{align}"/></w:pPr>'
+    if not text:
+        return f"<w:p>{ppr}</w:p>"
+    return "".join(
+        f"<w:p>{ppr}{docx_writer._run(line, rpr) if line else ''}</w:p>"
+        for line in text.split("\n")
+    )
+
+
+def _tc_before(width, span, vmerge, body):
+    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        pr += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge == "restart":
+        pr += '<w:vMerge w:val="restart"/>'
+    elif vmerge == "continue":
+        pr += "<w:vMerge/>"
+    pr += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
+
+
+TEXTS = [
+    "",
+    "项目名称",
+    " 前导空格",
+    "末尾空格 ",
+    "≥95%",
+    'A&B <c> "d"',
+    "一\n二",
+    "\n",
+    "甲\n\n乙 ",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("keep_next", [False, True])
+def test_paragraphs_one_line_fast_path_is_as_before(text, keep_next):
+    for rpr in ("", "<w:rPr><w:b/></w:rPr>"):
+        expected = _paragraphs_before(text, "center", rpr, keep_next=keep_next)
+        assert docx_writer._paragraphs(text, "center", rpr, keep_next=keep_next) == expected
+
+
+@pytest.mark.parametrize("vmerge", [None, "restart", "continue"])
+@pytest.mark.parametrize("span", [1, 3])
+def test_table_cell_is_as_before(vmerge, span):
+    body = _paragraphs_before("项目", "left")
+    assert docx_writer._tc(1234, span, vmerge, body) == _tc_before(1234, span, vmerge, body)

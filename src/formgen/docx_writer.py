@@ -129,6 +129,8 @@ def _paragraphs(
     ppr = f'<w:pPr>{keep}{spacing}<w:jc w:val="{align}"/></w:pPr>'
     if not text:
         return f"<w:p>{ppr}</w:p>"
+    if "\n" not in text:  # most cells: one line
+        return f"<w:p>{ppr}{_run(text, rpr)}</w:p>"
     return "".join(
         f"<w:p>{ppr}{_run(line, rpr) if line else ''}</w:p>" for line in text.split("\n")
     )
@@ -136,15 +138,15 @@ def _paragraphs(
 
 def _tc(width: int, span: int, vmerge: str | None, body: str) -> str:
     """CT_Tc with CT_TcPr children in schema order: tcW, gridSpan, vMerge, vAlign."""
-    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if span > 1:
-        pr += f'<w:gridSpan w:val="{span}"/>'
-    if vmerge == "restart":
-        pr += '<w:vMerge w:val="restart"/>'
-    elif vmerge == "continue":
-        pr += "<w:vMerge/>"
-    pr += '<w:vAlign w:val="center"/>'
-    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    merge = VMERGE[vmerge]
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}'
+        f'<w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>'
+    )
+
+
+VMERGE = {None: "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
 
 
 def _page_xml(page: Page, footer_rid: str | None = None) -> str:
@@ -195,31 +197,35 @@ def document_xml(grid: Grid) -> bytes:
     sections = [range(grid.head_rows, split), range(split, grid.n_rows)]
     cells = _table_cells(grid, widths, keep_next)
     n_cols = grid.n_cols
-    tables = []
-    for rows_range in sections:
-        if not rows_range:
-            continue
-        body: list[bytes] = []
+    out = ["".join(parts).encode()]  # one join at the end: the tables are tens of kilobytes
+    for rows_range in [rows for rows in sections if rows]:
+        if len(out) > 1:
+            out.append(HAIRLINE)
+        out.append(_table_start(widths))
         for r in rows_range:
             pr = b"<w:cantSplit/>" if heights[r] <= tall else b""
             if r == grid.repeat_row:
                 pr += b"<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
-            body.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
-            body += [tc for tc in cells[r * n_cols : (r + 1) * n_cols] if tc is not None]
-            body.append(b"</w:tr>")
-        tables.append(_table(widths, b"".join(body)))
-    # An empty one-point paragraph between the tables keeps Word from joining them into
-    # one (w:tblHeader repeats only rows that begin a table).
-    hairline = (
-        '<w:p><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
-        '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
-    )
+            out.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
+            out += [tc for tc in cells[r * n_cols : (r + 1) * n_cols] if tc is not None]
+            out.append(b"</w:tr>")
+        out.append(b"</w:tbl>")
     footer = FOOTER_RID if t.page_numbers else None
     end = f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>"
-    return "".join(parts).encode() + hairline.encode().join(tables) + end.encode()
+    out.append(end.encode())
+    return b"".join(out)
 
 
-def _table(widths: list[int], rows: bytes) -> bytes:
+# An empty one-point paragraph between the tables keeps Word from joining them into
+# one (w:tblHeader repeats only rows that begin a table).
+HAIRLINE = (
+    b'<w:p><w:pPr><w:spacing w:line="20" w:lineRule="exact"/>'
+    b'<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+)
+
+
+def _table_start(widths: list[int]) -> bytes:
+    """CT_Tbl up to its rows: properties, then the grid."""
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     head = (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
@@ -230,7 +236,7 @@ def _table(widths: list[int], rows: bytes) -> bytes:
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
     )
-    return head.encode() + rows + b"</w:tbl>"
+    return head.encode()
 
 
 def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[bytes | None]:
@@ -249,8 +255,9 @@ def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[byt
         cells[row * n_cols + col] = _anchor_tc(
             text, cell.role, width, span, restart, row in keep_next
         )
-        for r in range(row + 1, row + cell.rowspan):
-            cells[r * n_cols + col] = _covered_tc(width, span, r in keep_next)
+        if restart:
+            for r in range(row + 1, row + cell.rowspan):
+                cells[r * n_cols + col] = _covered_tc(width, span, r in keep_next)
     return cells
 
 

@@ -236,7 +236,8 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
         for i, cm in enumerate(grid.widths_cm, start=1)
     ]
     parts.append("</cols><sheetData>")
-    head = "".join(parts).encode()
+    out = ["".join(parts).encode()]  # one join at the end: the rows are tens of kilobytes
+    _sheet_rows(out, grid, heights, breaks)
     parts = ["</sheetData>"]
     parts.append(
         f'<mergeCells count="{len(merges)}">'
@@ -259,7 +260,8 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
             + "</rowBreaks>"
         )
     parts.append("</worksheet>")
-    return head + _sheet_rows(grid, heights, breaks) + "".join(parts).encode()
+    out.append("".join(parts).encode())
+    return b"".join(out)
 
 
 def _merge_ref(cell: Cell, letters: list[str]) -> str:
@@ -268,17 +270,15 @@ def _merge_ref(cell: Cell, letters: list[str]) -> str:
     return f"{letters[cell.col]}{cell.row + 1}:{last}{cell.row + cell.rowspan}"
 
 
-def _sheet_rows(grid: Grid, heights: list[float], breaks: list[int]) -> bytes:
-    """The rows, as UTF-8: a cell at every position, covered ones with their border."""
+def _sheet_rows(rows: list[bytes], grid: Grid, heights: list[float], breaks: list[int]) -> None:
+    """Append the rows, as UTF-8: a cell at every position, covered ones with their border."""
     n_cols = grid.n_cols
     cells = _sheet_cells(grid, breaks)
-    rows = []
     for r in range(grid.n_rows):
         number = r + 1
         rows.append(f'<row r="{number}" ht="{heights[r]:g}" customHeight="1">'.encode())
         rows += cells[r * n_cols : number * n_cols]
         rows.append(b"</row>")
-    return b"".join(rows)
 
 
 def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
