@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -599,6 +600,11 @@ def schema_command(unit: bool, output: Path | None, force: bool) -> None:
 
 
 def main() -> None:
+    # A command runs once and exits, making many small objects and few reference cycles:
+    # the cyclic collector's default pace (every 700 allocations) cost ~4 % of a build
+    # of 200 forms. Collect far less often, as mypy's command does; memory stays bounded
+    # because the collector still runs.
+    gc.set_threshold(20_000, 20, 20)
     debug = "--debug" in sys.argv[1:]
     if debug:
         os.environ["FORMGEN_DEBUG"] = "1"
