@@ -247,16 +247,15 @@ def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[byt
     cells: list[bytes | None] = [None] * (grid.n_rows * n_cols)
     for cell in grid.cells:
         row, col, span = cell.row, cell.col, cell.colspan
-        if row < grid.head_rows:
-            continue
         width = edges[col + span] - edges[col]
-        text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
         restart = cell.rowspan > 1
-        cells[row * n_cols + col] = _anchor_tc(
-            text, cell.role, width, span, restart, row in keep_next
-        )
+        if row >= grid.head_rows:  # the title and year are paragraphs above the table
+            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
+            cells[row * n_cols + col] = _anchor_tc(
+                text, cell.role, width, span, restart, row in keep_next
+            )
         if restart:
-            for r in range(row + 1, row + cell.rowspan):
+            for r in range(max(row + 1, grid.head_rows), row + cell.rowspan):
                 cells[r * n_cols + col] = _covered_tc(width, span, r in keep_next)
     return cells
 
