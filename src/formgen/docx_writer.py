@@ -251,7 +251,8 @@ def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[byt
         restart = cell.rowspan > 1
         if row >= grid.head_rows:  # the title and year are paragraphs above the table
             text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
-            cells[row * n_cols + col] = _anchor_tc(
+            anchor_tc = _anchor_tc if len(text) <= CACHED_TEXT else _anchor_tc_uncached
+            cells[row * n_cols + col] = anchor_tc(
                 text, cell.role, width, span, restart, row in keep_next
             )
         if restart:
@@ -260,13 +261,18 @@ def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[byt
     return cells
 
 
-@functools.lru_cache(maxsize=4096)
-def _anchor_tc(
+def _anchor_tc_uncached(
     text: str, role: str, width: int, span: int, restart: bool, keep_next: bool
 ) -> bytes:
-    """A cell with its text, encoded. Cached: labels and common values recur in every form."""
+    """A cell with its text, encoded."""
     body = _paragraphs(text, ROLE_ALIGN[role], keep_next=keep_next)
     return _tc(width, span, "restart" if restart else None, body).encode()
+
+
+# Cached: labels and common values recur in every form. Longer texts (goals, descriptions)
+# are a form's own: caching them would only take memory and push the others out.
+_anchor_tc = functools.lru_cache(maxsize=4096)(_anchor_tc_uncached)
+CACHED_TEXT = 50  # characters
 
 
 @functools.lru_cache(maxsize=256)

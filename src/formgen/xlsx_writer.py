@@ -9,6 +9,7 @@ lines break. Texts are inline strings: never formulas, whatever they start with.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -285,8 +286,9 @@ def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     """Each position's <c> element, row-major. A position covered by a merge is drawn
     with its border (or, above the table, with the head's style)."""
     n_cols = grid.n_cols
-    cells = list(_bordered_cells(grid.n_rows, n_cols))
-    refs = _cell_refs(grid.n_rows, n_cols)
+    numbers = range(1, grid.n_rows + 1)
+    refs = list(itertools.chain.from_iterable(_row_refs(n, n_cols) for n in numbers))
+    cells = list(itertools.chain.from_iterable(_bordered_row(n, n_cols) for n in numbers))
     for cell in grid.cells:
         if cell.row < grid.head_rows:  # the title or year: its merged positions in its style
             style = f' s="{XF[cell.role]}"/>'.encode()
@@ -298,18 +300,17 @@ def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     return cells
 
 
-@functools.lru_cache(maxsize=64)
-def _cell_refs(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
-    """'<c r="B7"' for each position, row-major. Cached: forms share their sizes."""
-    letters = [column_letter(c) for c in range(n_cols)]
-    return tuple(f'<c r="{letter}{r + 1}"'.encode() for r in range(n_rows) for letter in letters)
+@functools.lru_cache(maxsize=512)
+def _row_refs(number: int, n_cols: int) -> tuple[bytes, ...]:
+    """'<c r="B7"' for each column of a row. Cached: every sheet has rows 1, 2, 3, …"""
+    return tuple(f'<c r="{column_letter(c)}{number}"'.encode() for c in range(n_cols))
 
 
-@functools.lru_cache(maxsize=64)
-def _bordered_cells(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
-    """An empty cell with the table's border at each position, row-major: what a position
-    covered by a merge is. Cached: forms share their sizes."""
-    return tuple(ref + f' s="{EMPTY_TABLE_STYLE}"/>'.encode() for ref in _cell_refs(n_rows, n_cols))
+@functools.lru_cache(maxsize=512)
+def _bordered_row(number: int, n_cols: int) -> tuple[bytes, ...]:
+    """An empty cell with the table's border at each column of a row: what a position
+    covered by a merge is. Cached: every sheet has rows 1, 2, 3, …"""
+    return tuple(ref + f' s="{EMPTY_TABLE_STYLE}"/>'.encode() for ref in _row_refs(number, n_cols))
 
 
 def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> bytes:
@@ -328,17 +329,22 @@ def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> bytes:
         and any(cell.row < b < cell.row + cell.rowspan for b in breaks)
     ):
         style = XF[LABEL_ACROSS_PAGES]
-    return _text_rest(style, cell.text)
+    text_rest = _text_rest if len(cell.text) <= CACHED_TEXT else _text_rest_uncached
+    return text_rest(style, cell.text)
 
 
-@functools.lru_cache(maxsize=4096)
-def _text_rest(style: int, text: str) -> bytes:
-    """A text cell's style and inline string, encoded. Cached: labels and common values
-    recur in every form. No xml:space: the schema types <t> as a simple string, and a
-    parser keeps element whitespace and line breaks anyway."""
+def _text_rest_uncached(style: int, text: str) -> bytes:
+    """A text cell's style and inline string, encoded. No xml:space: the schema types <t>
+    as a simple string, and a parser keeps element whitespace and line breaks anyway."""
     if not text:
         return f' s="{style}"/>'.encode()
     return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'.encode()
+
+
+# Cached: labels and common values recur in every form. Longer texts (goals, descriptions)
+# are a form's own: caching them would only take memory and push the others out.
+_text_rest = functools.lru_cache(maxsize=4096)(_text_rest_uncached)
+CACHED_TEXT = 50  # characters
 
 
 def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
