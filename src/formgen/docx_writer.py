@@ -207,7 +207,7 @@ def document_xml(grid: Grid) -> bytes:
             if r == grid.repeat_row:
                 pr += b"<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
             out.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
-            out += [tc for tc in cells[r * n_cols : (r + 1) * n_cols] if tc is not None]
+            out += cells[r * n_cols : (r + 1) * n_cols]
             out.append(b"</w:tr>")
         out.append(b"</w:tbl>")
     footer = FOOTER_RID if t.page_numbers else None
@@ -239,12 +239,13 @@ def _table_start(widths: list[int]) -> bytes:
     return head.encode()
 
 
-def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[bytes | None]:
+def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[bytes]:
     """Each position's <w:tc>, row-major: an anchor's cell, a vMerge continuation where a
-    cell merged down covers the position's row, None where a cell merged across does."""
+    cell merged down covers the position's row, nothing (b"") where a cell merged across
+    does."""
     n_cols = grid.n_cols
     edges = list(itertools.accumulate(widths, initial=0))  # a span's width: edge minus edge
-    cells: list[bytes | None] = [None] * (grid.n_rows * n_cols)
+    cells = [b""] * (grid.n_rows * n_cols)
     for cell in grid.cells:
         row, col, span = cell.row, cell.col, cell.colspan
         width = edges[col + span] - edges[col]
