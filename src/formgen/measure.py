@@ -102,16 +102,17 @@ def _cut_wide(units: list[str], limit: float, font_pt: float) -> list[str]:
     return out
 
 
-def _first_over(widths: list[float], start: int, used: float, limit: float) -> int:
+def _first_over(widths: list[float], start: int, used: float, limit: float) -> tuple[int, float]:
     """The first index from `start` where the running sum of the widths, from `used`,
-    passes `limit` (len(widths) if none): summed in order, as a line is filled."""
+    passes `limit` (len(widths) if none), and the sum before it: summed in order, as a
+    line is filled."""
     window = 32
     while True:
         stop = min(len(widths), start + window)
         sums = list(accumulate(widths[start:stop], initial=used))
         k = bisect.bisect_right(sums, limit, 1)  # sums never decrease: widths are >= 0
         if k < len(sums) or stop == len(widths):
-            return start + k - 1
+            return start + k - 1, sums[k - 1]
         window *= 4
 
 
@@ -128,11 +129,12 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
     while i < len(units):
         # Every piece up to the one that passes the line's width stays on the line, and
         # spaces after it (a space at a line's end takes no room).
-        j = _first_over(widths, i, used, limit)
-        while j < len(units) and units[j].isspace():
-            j += 1
+        j, used = _first_over(widths, i, used, limit)
         current += units[i:j]
-        used = sum(widths[i:j], used)
+        while j < len(units) and units[j].isspace():
+            current.append(units[j])
+            used += widths[j]
+            j += 1
         if j == len(units):
             break
         unit = units[j]
@@ -160,7 +162,7 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
             carry = []
         lines.append(current)
         current = carry + [unit]
-        used = width_em("".join(current)) * font_pt
+        used = width_em("".join(current)) * font_pt if carry else widths[j]
         i = j + 1
     lines.append(current)
     return ["".join(parts).rstrip() for parts in lines]
