@@ -296,25 +296,31 @@ def read_manifest(output: Path) -> dict:
 
 
 def write_manifest(output: Path, manifest: dict) -> None:
-    write_atomic(output / MANIFEST, manifest_text(manifest).encode("utf-8"))
+    write_atomic(output / MANIFEST, manifest_bytes(manifest))
 
 
-def manifest_text(manifest: dict) -> str:
+def manifest_bytes(manifest: dict) -> bytes:
     """The manifest as JSON with one line per form and per folder, in name order: a rebuild
     changes the lines of the forms it changed, which reads well in `git diff`; and each
-    line is encoded by json's C encoder (indented JSON is encoded in Python, 5x slower)."""
+    line is encoded by json's C encoder (indented JSON is encoded in Python, 5x slower).
+    Lines are encoded one by one and joined once, so a large manifest is not copied whole
+    several times over."""
 
-    def encode(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    def encode(value) -> bytes:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
 
-    lines = []
-    for key, value in sorted(manifest.items()):
+    pieces = [b"{"]
+    for i, (key, value) in enumerate(sorted(manifest.items())):
+        pieces += [b",\n " if i else b"\n ", encode(key), b": "]
         if isinstance(value, dict) and value:
-            entries = ",\n".join(f"  {encode(k)}: {encode(v)}" for k, v in sorted(value.items()))
-            lines.append(f" {encode(key)}: {{\n{entries}\n }}")
+            pieces.append(b"{")
+            for j, (name, entry) in enumerate(sorted(value.items())):
+                pieces += [b",\n  " if j else b"\n  ", encode(name), b": ", encode(entry)]
+            pieces.append(b"\n }")
         else:
-            lines.append(f" {encode(key)}: {encode(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            pieces.append(encode(value))
+    pieces.append(b"\n}\n")
+    return b"".join(pieces)
 
 
 def _recorded(entry: dict | None, output: Path, stem: Path, formats=None) -> dict[Path, str]:
