@@ -398,3 +398,23 @@ def test_empty_funds_are_flagged_except_mid_term_of_a_one_year_project():
     assert not [
         p for p in check_declaration(loads(one_year, "y.yaml")) if p.rule == "W-FUNDS-MISSING"
     ]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("项目名称: 规则测试", "项目名称: __项目"),
+        ("实施单位: 某单位", "实施单位: ＿＿"),
+        ("  年度目标: 年度要做的事", "  年度目标: 完成__项"),
+        ("  效益指标:", "  效益__:"),
+        ("    质量指标:", "    质量__:"),
+        ("      - 三级指标: 合格率", "      - 三级指标: __率"),
+        ("        年度指标值: ≥100条", "        年度指标值: ≥__条"),
+    ],
+)
+def test_a_single_placeholder_anywhere_is_found(old, new):
+    """W-TO-FILL looks at every text: one `__` (or full-width ＿) alone in a declaration
+    is reported on its line."""
+    line = BASE.splitlines().index(old) + 1
+    hits = [f for f in findings(BASE.replace(old, new, 1)) if f[0] == "W-TO-FILL"]
+    assert [f[1] for f in hits] == [line]

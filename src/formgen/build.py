@@ -30,7 +30,7 @@ from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
 from .summary import ProjectRow, project_row, row_from_record, row_record
-from .template import Template, default_template, shipped_template
+from .template import Template, default_template, shipped_template, template_path
 from .vocabulary import UNIT_FILE
 from .xlsx_writer import write_xlsx
 
@@ -200,11 +200,7 @@ def _own_inputs(source: Path) -> tuple[bytes, bytes, bytes]:
 
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
     """formgen's version, the formats, the templates and SOURCE_DATE_EPOCH, hashed once per build."""
-    others = [
-        _file_bytes(Path(shipped_template(k.template).source))
-        for k in all_kinds()
-        if k.key != DEFAULT_KIND
-    ]
+    others = [_file_bytes(template_path(k.template)) for k in all_kinds() if k.key != DEFAULT_KIND]
     return _digest(
         __version__.encode(),
         ",".join(formats).encode(),

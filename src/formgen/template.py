@@ -16,6 +16,7 @@ import yaml
 
 from .grid import PAPER_MM, Page
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout has them at the top.
 _CANDIDATES = (_HERE / "templates", _HERE.parent.parent / "templates")
@@ -116,7 +117,8 @@ def _jinja_env():
 
 def load_template(path: str | Path) -> Template:
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader where PyYAML has it: the same data, read ~10x faster
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     font, page = data["font"], data["page"]
     columns = tuple(float(c) for c in data["columns_cm"])
     if not columns or page.get("paper", "A4") not in PAPER_MM:
