@@ -23,6 +23,22 @@ def test_build_without_arguments_builds_every_declaration(project: Path):
     assert "完成：共 6 份申报，生成 6 份（12 个文件），未改动跳过 0 份，失败 0 份" in run.stdout
 
 
+def test_force_says_which_files_came_out_the_same_and_were_not_written(project: Path):
+    assert formgen("build", cwd=project).returncode == 0
+    run = formgen("build", "--force", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert "生成 6 份（12 个文件，其中 12 个与原文件相同、未改写）" in run.stdout
+    assert run.stdout.count("（与原文件相同，未改写）") == 6
+    path = project / "declarations" / "劳务派遣人员经费.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("项目期: 长期") == 1
+    path.write_text(text.replace("项目期: 长期", "项目期: 2022—2024年"), encoding="utf-8")
+    run = formgen("build", "--force", cwd=project)
+    assert "生成 6 份（12 个文件，其中 10 个与原文件相同、未改写）" in run.stdout
+    changed = "已生成：declarations/劳务派遣人员经费.yaml → output/劳务派遣人员经费.docx、output/劳务派遣人员经费.xlsx\n"
+    assert changed in run.stdout
+
+
 def test_bad_declaration_beside_good_ones(project: Path):
     (project / "declarations" / "坏的.yaml").write_text(BAD, encoding="utf-8")
     run = formgen("build", cwd=project)

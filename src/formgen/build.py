@@ -50,6 +50,7 @@ class FormResult:
     hashes: dict[str, str] = field(default_factory=dict)  # output file name → SHA-256
     problems: list[Problem] = field(default_factory=list)  # errors: the form was not built
     warnings: list[Problem] = field(default_factory=list)  # printed; the form was built
+    kept: list[Path] = field(default_factory=list)  # outputs that already held their bytes
     skipped: bool = False  # unchanged since the last build
     inputs: str = ""  # hash of everything the form is made from
     row: ProjectRow | None = None  # its line in the unit's summary, when it could be loaded
@@ -248,11 +249,23 @@ def build_one(
             for fmt in (f for f in formats if f in WRITERS):
                 target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
                 write = WRITERS[fmt]
+                before = _stamp(target)
                 result.hashes[target.name] = write(context.grids[kind.key], target)
                 result.outputs.append(target)
+                if before is not None and _stamp(target) == before:
+                    result.kept.append(target)  # it held these bytes: left as it was
     except FormgenError as exc:
         result.problems = exc.problems
     return result
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is written again (a new file replaces it), or None."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _build_task(task: tuple) -> FormResult:

@@ -117,7 +117,10 @@ def build_command(
             for warning in result.warnings:
                 show(warning, result.source)
             if not result.skipped and bar is None:
-                click.echo(f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}")
+                click.echo(
+                    f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}"
+                    + _kept_note(result)
+                )
         done.append(result)
         if bar is not None:
             bar.update(1)
@@ -155,9 +158,11 @@ def build_command(
             click.echo(f"已删除：{stale}（已过期：与改动后的申报不再相符，这次没有重新生成它）")
     built, skipped, failed = len(report.built), len(report.skipped), len(report.failed)
     files = sum(len(r.outputs) for r in report.built)
+    kept = sum(len(r.kept) for r in report.built)
+    same = f"，其中 {kept} 个与原文件相同、未改写" if kept else ""
     warnings = sum(len(r.warnings) for r in report.results if r.ok)
     click.echo(
-        f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件），"
+        f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件{same}），"
         f"未改动跳过 {skipped} 份，失败 {failed} 份，警告 {warnings} 条，"
         f"用时 {report.seconds:.2f} 秒。"
     )
@@ -165,6 +170,15 @@ def build_command(
         click.echo("  警告的内容：去掉 -q 再运行，或运行 formgen check")
     if failed or report.problems:
         sys.exit(1)
+
+
+def _kept_note(result) -> str:
+    """Which of a form's files came out the same as they were, and so were not written."""
+    if not result.kept:
+        return ""
+    if len(result.kept) == len(result.outputs):
+        return "（与原文件相同，未改写）"
+    return f"（其中 {'、'.join(p.name for p in result.kept)} 与原文件相同，未改写）"
 
 
 FORMAT_NAMES = ("docx", "xlsx", "html", "pdf")
