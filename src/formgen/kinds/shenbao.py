@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -502,113 +503,183 @@ def choose_columns(
     if not t.auto_columns or len(base) != N_COLUMNS:
         return base
     pt = t.body_pt
-    total = sum(base)
+    labels = _LabelGroups(cells, pt, breaks)
+    b_splits = _b_splits(base, pt)
+    b_spans = [(col, span) for col, span in labels.groups if col < 2 and span <= 2]
+    b_orphans = labels.orphans(b_splits, b_spans)
+    b_widths = [widths[1] for widths in b_splits.candidates]
+    b = min(zip(b_orphans, b_widths, strict=True))[1]  # the narrowest of the fewest orphans
+    splits = _cde_splits(base, pt, b)
+    if not splits.candidates:
+        return base
+    orphans = labels.orphans(splits)
+    fewest = min(orphans)
+    heights = _TextHeights(cells, n_rows, pt)
+    best = min(
+        (heights.total(widths), -widths[3], widths)
+        for n, widths in zip(orphans, splits.candidates, strict=True)
+        if n == fewest
+    )
+    return best[2]
 
-    widths_for = {n: round(measure.width_for(n, pt) + 0.01, 2) for n in range(2, 9)}
 
-    def w(n: int) -> float:
-        return widths_for[n]
+def _span_width(widths: tuple[float, ...], col: int, span: int) -> float:
+    """The width of a cell spanning these columns, rounded as the checks see it."""
+    return round(sum(widths[col : col + span]), 2)
 
-    # A: 绩效指标 two characters a line, so that it fits in the header row every
-    # printed page repeats.
-    a = max(base[0], w(2))
-    line_pt = measure.line_height(pt)
-    labels = [
-        c for c in cells if c.role == LABEL and c.row >= HEAD_ROWS and (c.col, c.colspan) != (0, 1)
-    ]
-    # Text cells grouped by the columns they span, each as (index, row, rowspan, paragraph
-    # widths in em, widest number in em or 0): a span's heights at one width are worked out
-    # once, however many candidate splits give it that width.
-    texts: dict[tuple[int, int], list[tuple[int, int, int, list[float], float]]] = {}
-    for i, cell in enumerate(cells):
-        if cell.role != LABEL and cell.row >= HEAD_ROWS and cell.text:
-            texts.setdefault((cell.col, cell.colspan), []).append(
-                (
-                    i,
-                    cell.row,
-                    cell.rowspan,
-                    [measure.width_em(p) for p in cell.text.split("\n")],
-                    measure.number_em(cell.text) if cell.col in (4, 7) else 0.0,
-                )
-            )
 
-    # Labels grouped by the columns they span: a candidate split is checked once per
-    # group and width, not once per label.
-    groups: dict[tuple[int, int], list[str]] = {}
-    for label in labels:
-        groups.setdefault((label.col, label.colspan), []).append(label.text)
-    counted: dict[tuple[int, int, float], int] = {}
+class _Splits:
+    """Candidate column splits. They depend on the template alone (and B), so they are
+    made once per template and each span's widths under them are worked out once, not
+    once per form."""
 
-    def orphans(widths: tuple[float, ...], which: dict[tuple[int, int], list[str]]) -> int:
-        total = 0
-        for (col, span), group in which.items():
-            width = round(sum(widths[col : col + span]), 2)
-            key = (col, span, width)
-            if key not in counted:
-                counted[key] = sum(_orphaned(text, width, pt, breaks) for text in group)
-            total += counted[key]
-        return total
+    def __init__(self, candidates: Sequence[tuple[float, ...]]):
+        self.candidates = tuple(candidates)
+        self._span_widths: dict[tuple[int, int], tuple[float, ...]] = {}
 
-    em_line = pt * measure.line_em()
-    needs: dict[tuple[int, int, float], list[float]] = {}
+    def span_widths(self, col: int, span: int) -> tuple[float, ...]:
+        """Per candidate, the width of a cell spanning these columns."""
+        key = (col, span)
+        if key not in self._span_widths:
+            self._span_widths[key] = tuple(_span_width(w, col, span) for w in self.candidates)
+        return self._span_widths[key]
 
-    def span_needs(col: int, span: int, width: float) -> list[float]:
-        """The height each text of the span needs at this width: its lines in whole
-        characters, plus a toll where a number would be cut from its unit."""
+
+def _n_chars_width(n: int, pt: float) -> float:
+    """The width of a column that holds `n` characters a line, with a little room."""
+    return round(measure.width_for(n, pt) + 0.01, 2)
+
+
+def _column_a(base: tuple[float, ...], pt: float) -> float:
+    """A: 绩效指标 two characters a line, so that it fits in the header row every
+    printed page repeats."""
+    return max(base[0], _n_chars_width(2, pt))
+
+
+@functools.lru_cache(maxsize=64)  # one per template
+def _b_splits(base: tuple[float, ...], pt: float) -> _Splits:
+    """The candidates for B: four to six characters a line."""
+    a = _column_a(base, pt)
+    return _Splits([(a, _n_chars_width(n, pt), 0, 0, 0, 0, 0, 0) for n in range(4, 7)])
+
+
+@functools.lru_cache(maxsize=64)  # one per template and B
+def _cde_splits(base: tuple[float, ...], pt: float, b: float) -> _Splits:
+    """The candidates for C/F and E/H (four to eight characters a line), D/G taking the
+    rest of the half, alike on both halves."""
+    a = _column_a(base, pt)
+    half = (sum(base) - a - b) / 2
+    candidates = []
+    for n_c in range(4, 9):
+        for n_e in range(4, 9):
+            c, e = _n_chars_width(n_c, pt), _n_chars_width(n_e, pt)
+            d = math.floor((half - c - e) * 100 + 1e-6) / 100  # the total never grows
+            if d >= _n_chars_width(4, pt):
+                candidates.append((a, b, c, d, e, c, d, e))
+    return _Splits(candidates)
+
+
+class _LabelGroups:
+    """The form's labels (below the head, but A's vertical 绩效指标) grouped by the columns
+    they span: a group's orphaned labels are counted once per width it gets, not once per
+    label and candidate split."""
+
+    def __init__(self, cells: list[Cell], pt: float, breaks: dict[str, str]):
+        self.pt = pt
+        self.breaks = breaks
+        self.groups: dict[tuple[int, int], list[str]] = {}
+        for cell in cells:
+            if cell.role == LABEL and cell.row >= HEAD_ROWS and (cell.col, cell.colspan) != (0, 1):
+                self.groups.setdefault((cell.col, cell.colspan), []).append(cell.text)
+        self.counted: dict[tuple[int, int, float], int] = {}
+
+    def count(self, col: int, span: int, width: float) -> int:
+        """How many labels of the group leave a character alone on a line at this width."""
         key = (col, span, width)
-        if key not in needs:
-            cap = measure.per_line_em(width, pt)
-            needs[key] = [
-                (
-                    max(1, math.ceil(ems[0] / cap - 1e-9))
-                    if len(ems) == 1  # most texts are one paragraph
-                    else sum(max(1, math.ceil(e / cap - 1e-9)) for e in ems)
-                )
-                * em_line
-                + measure.ROW_PADDING_PT
-                + (NUMBER_CUT_PT if number > cap else 0)
-                for _i, _row, _rowspan, ems, number in texts[(col, span)]
-            ]
-        return needs[key]
+        if key not in self.counted:
+            pt, breaks = self.pt, self.breaks
+            texts = self.groups[col, span]
+            self.counted[key] = sum(_orphaned(text, width, pt, breaks) for text in texts)
+        return self.counted[key]
 
-    def height(widths: tuple[float, ...]) -> float:
-        rows = [line_pt] * n_rows
-        tall = []
-        for (col, span), items in texts.items():
-            width = round(sum(widths[col : col + span]), 2)
-            for (i, row, rowspan, _ems, _number), h in zip(
-                items, span_needs(col, span, width), strict=True
-            ):
+    def orphans(self, splits: _Splits, spans: list[tuple[int, int]] | None = None) -> list[int]:
+        """Per candidate split, how many labels (of the groups spanning `spans`, or all)
+        leave a character alone on a line."""
+        totals = [0] * len(splits.candidates)
+        for col, span in self.groups if spans is None else spans:
+            widths = splits.span_widths(col, span)
+            counts = {width: self.count(col, span, width) for width in set(widths)}
+            totals = [n + counts[width] for n, width in zip(totals, widths, strict=True)]
+        return totals
+
+
+class _TextHeights:
+    """The table's height under a candidate split, from its text cells (not labels).
+
+    A text's height depends only on the width of the columns it spans, so texts are
+    grouped by span, and per span and width the rows' heights are worked out once as
+    an array; a candidate's row heights are then the rowwise max of its spans' arrays.
+    Texts spanning several rows are fitted afterwards, in the order of the cells."""
+
+    def __init__(self, cells: list[Cell], n_rows: int, pt: float):
+        self.pt = pt
+        self.n_rows = n_rows
+        self.line_pt = measure.line_height(pt)
+        self.texts: dict[tuple[int, int], list[tuple[int, int, str]]] = {}  # (row, rowspan, text)
+        self.tall: list[tuple[int, int, int, int, str]] = []  # (col, span, row, rowspan, text)
+        for cell in cells:
+            if cell.role != LABEL and cell.row >= HEAD_ROWS and cell.text:
+                key = (cell.col, cell.colspan)
+                self.texts.setdefault(key, []).append((cell.row, cell.rowspan, cell.text))
+                if cell.rowspan > 1:
+                    self.tall.append((*key, cell.row, cell.rowspan, cell.text))
+        self.rows: dict[tuple[int, int, float], list[float]] = {}
+
+    def span_rows(self, col: int, span: int, width: float) -> list[float]:
+        """Per row, the height the span's one-row texts need at this width (a line where
+        it has none)."""
+        key = (col, span, width)
+        if key not in self.rows:
+            pt, numbered = self.pt, col in VALUE_COLUMNS
+            rows = [self.line_pt] * self.n_rows
+            for row, rowspan, text in self.texts[col, span]:
                 if rowspan == 1:
+                    h = _text_height(text, numbered, width, pt)
                     if h > rows[row]:
                         rows[row] = h
-                else:
-                    tall.append((i, row, rowspan, h))
-        for _i, row, rowspan, h in sorted(tall):  # in the order of the cells
+            self.rows[key] = rows
+        return self.rows[key]
+
+    def total(self, widths: tuple[float, ...]) -> float:
+        """The height of the table's rows below the head, in points."""
+        rows = [self.line_pt] * self.n_rows
+        if self.texts:
+            spans = [(col, span, _span_width(widths, col, span)) for col, span in self.texts]
+            rows = list(map(max, rows, *(self.span_rows(*s) for s in spans)))
+        for col, span, row, rowspan, text in self.tall:  # in the order of the cells
+            width = _span_width(widths, col, span)
+            h = _text_height(text, col in VALUE_COLUMNS, width, self.pt)
             missing = h - sum(rows[row : row + rowspan])
             if missing > 0:
                 rows[row + rowspan - 1] += missing
         return sum(rows[HEAD_ROWS:])
 
-    b_cells = {k: v for k, v in groups.items() if k[0] in (0, 1) and k[1] <= 2}
-    b = min(
-        (w(n) for n in range(4, 7)),
-        key=lambda bw: (orphans((a, bw, 0, 0, 0, 0, 0, 0), b_cells), bw),
+
+VALUE_COLUMNS = (4, 7)  # 指标值: a number there is kept with its unit where it fits
+
+
+@functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
+def _text_height(text: str, numbered: bool, width: float, pt: float) -> float:
+    """The height a text needs in a cell this wide: its lines in whole characters, plus
+    a toll where a number (if `numbered`) would be cut from its unit."""
+    cap = measure.per_line_em(width, pt)
+    lines = sum(max(1, math.ceil(measure.width_em(p) / cap - 1e-9)) for p in text.split("\n"))
+    number = measure.number_em(text) if numbered else 0.0
+    return (
+        lines * (pt * measure.line_em())
+        + measure.ROW_PADDING_PT
+        + (NUMBER_CUT_PT if number > cap else 0)
     )
-    half = (total - a - b) / 2
-    candidates = []
-    for n_c in range(4, 9):
-        for n_e in range(4, 9):
-            c, e = w(n_c), w(n_e)
-            d = math.floor((half - c - e) * 100 + 1e-6) / 100  # the total never grows
-            if d >= w(4):
-                widths = (a, b, c, d, e, c, d, e)
-                candidates.append((orphans(widths, groups), widths))
-    if not candidates:
-        return base
-    fewest = min(n for n, _ in candidates)
-    best = min((height(widths), -widths[3], widths) for n, widths in candidates if n == fewest)
-    return best[2]
 
 
 def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:
