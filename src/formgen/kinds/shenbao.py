@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -431,10 +432,10 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
     ):
         cells.append(Cell(header_row, col, label(label_id), LABEL))
     cells += indicator_cells
-    cells.sort(key=lambda c: (c.row, c.col))
+    cells.sort(key=attrgetter("row", "col"))
     n_rows = header_row + 1 + n_lines
     widths = choose_columns(cells, n_rows, t, breaks)
-    cells = [_broken(c, widths, t, breaks) for c in cells]
+    cells = [_broken(c, widths, t, breaks) if c.text in breaks else c for c in cells]
     blocks = tuple(
         (c.row, c.row + c.rowspan - 1) for c in cells if c.col == 2 and c.row > header_row
     )
@@ -689,42 +690,33 @@ def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:
     for group in decl.indicators:
         group_top = row
         for block in group.blocks:
-            mid, annual = block.mid_lines, block.annual_lines
+            mid = [line for line in block.lines if line.mid is not None]
+            annual = [line for line in block.lines if line.annual is not None]
             n = max(len(mid), len(annual))
             if n == 0:
                 continue
             cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
             cells.append(Cell(row, 5, block.annual_name if annual else "", LABEL, rowspan=n))
-            paths = {
-                name: [ln.path for ln in block.lines if getattr(ln, attr) is not None]
-                for name, attr in (("中期", "mid"), ("年度", "annual"))
-            }
             for i in range(n):
-                for col, side, name in ((3, mid, "中期"), (6, annual, "年度")):
-                    line = side[i] if i < len(side) else None
-                    path = paths[name][i] if line else ""
-                    cells.append(
-                        Cell(
-                            row + i,
-                            col,
-                            line.name if line else "",
-                            TEXT,
-                            field=f"{path}.{name}三级指标" if line else "",
-                        )
-                    )
-                    cells.append(
-                        Cell(
-                            row + i,
-                            col + 1,
-                            line.value if line else "",
-                            CENTER,
-                            field=f"{path}.{name}指标值" if line else "",
-                        )
-                    )
+                cells += _side_cells(row + i, 3, mid[i] if i < len(mid) else None, "中期")
+                cells += _side_cells(row + i, 6, annual[i] if i < len(annual) else None, "年度")
             row += n
         if row > group_top:
             cells.append(Cell(group_top, 1, group.name, LABEL, rowspan=row - group_top))
     return cells, row - top
+
+
+def _side_cells(row: int, col: int, line: Line | None, name: str) -> tuple[Cell, Cell]:
+    """One side's 三级指标 and 指标值 of a line (`name`: 中期 or 年度), or two empty cells
+    in a block whose other side has more lines."""
+    if line is None:
+        return Cell(row, col, "", TEXT), Cell(row, col + 1, "", CENTER)
+    side = line.mid if name == "中期" else line.annual
+    assert side is not None  # the block's lines of this side
+    return (
+        Cell(row, col, side.name, TEXT, field=f"{line.path}.{name}三级指标"),
+        Cell(row, col + 1, side.value, CENTER, field=f"{line.path}.{name}指标值"),
+    )
 
 
 KIND = kinds.register(
