@@ -79,3 +79,18 @@ def test_a_form_that_fails_now_says_its_old_files_are_old(tmp_path):
     assert [r.ok for r in report.results] == [False]
     (note,) = [p for p in report.problems if p.code == "W-OUTPUT-OLD"]
     assert note.file == str(source) and f"{NAME}.docx" in note.message and "旧版本" in note.message
+
+
+def test_a_form_held_back_by_an_edited_output_says_how_to_go_on(tmp_path):
+    """Found by a fresh-eyes trial: the note said 'correct the error above' when the cause
+    was an output edited by hand, which no change to the declaration corrects."""
+    decls, out = _project(tmp_path), tmp_path / "output"
+    build([decls], out)
+    with (out / f"{NAME}.xlsx").open("ab") as fh:
+        fh.write(b"\0")
+    report = build([decls], out)
+    (refused,) = report.failed
+    assert [p.code for p in refused.problems] == ["E-OUTPUT-EDITED"]
+    (note,) = [p for p in report.problems if p.code == "W-OUTPUT-OLD"]
+    assert "--force" in note.hint and "改正上面的错误" not in note.hint
+    assert "不要打印或报送" in note.hint

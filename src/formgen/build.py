@@ -529,13 +529,19 @@ def build(
             if (folder / n).exists()
         ]
         if old:
+            edited = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
+            fix = (
+                "先处理上面所说改动过的文件（移到别处或改名后重新生成，或加 --force 按申报重新生成）"
+                if edited
+                else "改正上面的错误后重新生成"
+            )
             built.problems.append(
                 Problem(
                     str(failed.source),
                     None,
                     None,
                     f"这份申报这次没有生成；{'、'.join(str(p) for p in old)} 仍是上一次生成的旧版本",
-                    "改正上面的错误后重新生成；在此之前不要打印或报送这些旧文件",
+                    f"{fix}；在此之前不要打印或报送这些旧文件",
                     severity=WARNING,
                     code="W-OUTPUT-OLD",
                 )
