@@ -141,25 +141,32 @@ class Grid:
 
     def defect(self) -> str | None:
         """Why the cells do not tile the grid exactly once, or None."""
-        n_rows, n_cols = self.n_rows, self.n_cols
+        n_rows, n_cols, head_rows = self.n_rows, self.n_cols, self.head_rows
         if not n_cols:
             return "网格没有列宽"
         filled = [0] * n_rows  # per row, a bit per column a cell covers
-        previous = (-1, -1)
+        last_row, last_col = -1, -1
+        # Every grid is checked when it is made: the loop is kept lean (a few hundred
+        # cells a form), and the messages are worked out only for a grid that fails.
         for cell in self.cells:
             row, col, rowspan, colspan = cell.row, cell.col, cell.rowspan, cell.colspan
-            if (row, col) <= previous:
+            if row < last_row or (row == last_row and col <= last_col):
                 return "网格的单元格没有按行、列排序"
-            previous = (row, col)
+            last_row, last_col = row, col
             if cell.role not in _ROLE_SET:
                 return f"单元格 {cell.ref} 的角色“{cell.role}”未知"
             if rowspan < 1 or colspan < 1 or row < 0 or col < 0:
                 return f"单元格 {cell.ref} 的位置或跨度不是正数"
             if row + rowspan > n_rows or col + colspan > n_cols:
                 return f"单元格 {cell.ref} 超出了 {n_rows} 行 × {n_cols} 列的网格"
-            if row < self.head_rows and (col, colspan) != (0, n_cols):
+            if row < head_rows and (col != 0 or colspan != n_cols):
                 return f"表上方的第 {row + 1} 行应为一个占满整行的单元格"
             bits = ((1 << colspan) - 1) << col
+            if rowspan == 1:  # most cells
+                if filled[row] & bits:
+                    return self._overlap(cell)
+                filled[row] |= bits
+                continue
             for r in range(row, row + rowspan):
                 if filled[r] & bits:
                     return self._overlap(cell)
