@@ -156,6 +156,14 @@ def test_an_overlap_of_two_cells_names_the_first_position_covered(tmp_path):
     assert "C3:D3 与 C2:C3 重叠于 C3" in str(info.value)
 
 
+def test_a_cell_at_a_negative_position_is_refused_not_hung(tmp_path):
+    """column_letter looped for ever on a column below -1, so naming such a cell in the
+    refusal hung the build."""
+    cells = [Cell(1, c, "a") for c in range(4)] + [Cell(2, -3, "b", colspan=4)]
+    with pytest.raises(GridError, match="位置或跨度不是正数"):
+        _grid(cells, tmp_path)
+
+
 def test_a_cell_outside_the_grid_is_refused(tmp_path):
     cells = [Cell(1, c, "a") for c in range(4)] + [Cell(2, 0, "b", colspan=5)]
     with pytest.raises(GridError, match="超出了 3 行 × 4 列"):

@@ -529,10 +529,10 @@ def build(
             if (folder / n).exists()
         ]
         if old:
-            edited = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
+            held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
             fix = (
                 "先处理上面所说改动过的文件（移到别处或改名后重新生成，或加 --force 按申报重新生成）"
-                if edited
+                if held_back
                 else "改正上面的错误后重新生成"
             )
             built.problems.append(

@@ -32,7 +32,10 @@ PAPER_CODE = {"A4": 9, "A3": 8, "Letter": 1}
 
 
 def column_letter(col: int) -> str:
-    """Excel column name of a 0-based column: 0 → A, 25 → Z, 26 → AA."""
+    """Excel column name of a 0-based column: 0 → A, 25 → Z, 26 → AA; "?" for a negative
+    one (a bad cell's position, named in the message that refuses it)."""
+    if col < 0:
+        return "?"
     name = ""
     col += 1
     while col:
