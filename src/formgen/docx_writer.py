@@ -14,7 +14,16 @@ import re
 from pathlib import Path
 
 from .grid import AMOUNT, CENTER, LABEL, PERCENT, TEXT, TITLE, YEAR, Cell, Grid, Page
-from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .package import (
+    CACHED_TEXT,
+    OFFICE_REL,
+    XML_HEAD,
+    Member,
+    Part,
+    escape,
+    package_members,
+    write_package,
+)
 from .pages import row_heights, usable_height_pt
 from .template import Template
 
@@ -270,10 +279,7 @@ def _anchor_tc_uncached(
     return _tc(width, span, "restart" if restart else None, body).encode()
 
 
-# Cached: labels and common values recur in every form. Longer texts (goals, descriptions)
-# are a form's own: caching them would only take memory and push the others out.
-_anchor_tc = functools.lru_cache(maxsize=4096)(_anchor_tc_uncached)
-CACHED_TEXT = 50  # characters
+_anchor_tc = functools.lru_cache(maxsize=4096)(_anchor_tc_uncached)  # texts up to CACHED_TEXT
 
 
 @functools.lru_cache(maxsize=256)

@@ -205,19 +205,3 @@ class Grid:
         for cell in self.cells:
             out[cell.row].append(cell)
         return out
-
-    @functools.cached_property
-    def _covering(self) -> dict[tuple[int, int], Cell]:
-        covered: dict[tuple[int, int], Cell] = {}
-        for cell in self.cells:
-            if cell.rowspan == 1 and cell.colspan == 1:
-                continue
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    covered[(r, c)] = cell
-            del covered[(cell.row, cell.col)]
-        return covered
-
-    def covering(self) -> dict[tuple[int, int], Cell]:
-        """The anchor covering each position that is not itself an anchor's top-left."""
-        return self._covering

@@ -143,6 +143,12 @@ def _frame(
     )
 
 
+# Cell XML is cached by text in both writers: labels and common values recur in every
+# form. Longer texts (goals, descriptions) are a form's own: caching them would only take
+# memory and push the others out.
+CACHED_TEXT = 50  # characters
+
+
 def escape(text: str) -> str:
     """Escape text for XML element content and attribute values."""
     if "&" in text:

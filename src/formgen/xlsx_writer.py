@@ -29,7 +29,16 @@ from .grid import (
     column_letter,
 )
 from .measure import PX_PER_CM
-from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .package import (
+    CACHED_TEXT,
+    OFFICE_REL,
+    XML_HEAD,
+    Member,
+    Part,
+    escape,
+    package_members,
+    write_package,
+)
 from .pages import page_breaks, row_heights
 from .template import Template
 
@@ -217,16 +226,13 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     page = grid.page
     heights = row_heights(grid)
     breaks = page_breaks(grid, heights)
-    letters = [column_letter(c) for c in range(grid.n_cols)]
-    merges = [
-        _merge_ref(cell, letters) for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1
-    ]
+    merges = [cell.ref for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1]
     inch = page.margin_cm / CM_PER_INCH
     parts = [
         XML_HEAD,
         f'<worksheet xmlns="{S_NS}" xmlns:r="{R_NS}">',
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
-        f'<dimension ref="A1:{letters[-1]}{grid.n_rows}"/>',
+        f'<dimension ref="A1:{column_letter(grid.n_cols - 1)}{grid.n_rows}"/>',
         '<sheetViews><sheetView showGridLines="0"'
         + (' tabSelected="1"' if selected else "")
         + ' workbookViewId="0"/></sheetViews>',
@@ -263,12 +269,6 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     parts.append("</worksheet>")
     out.append("".join(parts).encode())
     return b"".join(out)
-
-
-def _merge_ref(cell: Cell, letters: list[str]) -> str:
-    """cell.ref of a merged cell, from the sheet's column letters (worked out once)."""
-    last = letters[cell.col + cell.colspan - 1]
-    return f"{letters[cell.col]}{cell.row + 1}:{last}{cell.row + cell.rowspan}"
 
 
 def _sheet_rows(rows: list[bytes], grid: Grid, heights: list[float], breaks: list[int]) -> None:
@@ -341,10 +341,7 @@ def _text_rest_uncached(style: int, text: str) -> bytes:
     return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'.encode()
 
 
-# Cached: labels and common values recur in every form. Longer texts (goals, descriptions)
-# are a form's own: caching them would only take memory and push the others out.
-_text_rest = functools.lru_cache(maxsize=4096)(_text_rest_uncached)
-CACHED_TEXT = 50  # characters
+_text_rest = functools.lru_cache(maxsize=4096)(_text_rest_uncached)  # texts up to CACHED_TEXT
 
 
 def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
