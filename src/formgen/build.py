@@ -20,23 +20,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .docx_writer import write_docx
+from .docx_writer import docx_bytes
 from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
-from .html_writer import write_html
+from .html_writer import html_bytes
 from .kinds import DEFAULT_KIND, all_kinds
 from .loader import load
-from .package import write_atomic
+from .package import put, write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
 from .summary import ProjectRow, project_row, row_from_record, row_record
 from .template import Template, default_template, shipped_template, template_path
 from .vocabulary import UNIT_FILE
-from .xlsx_writer import write_xlsx
+from .xlsx_writer import xlsx_bytes
 
 FORMATS = ("docx", "xlsx")  # the default
 ALL_FORMATS = ("docx", "xlsx", "html", "pdf")
-WRITERS = {"docx": write_docx, "xlsx": write_xlsx, "html": write_html}  # pdf: from the .docx
+# What each format writes, as the file's bytes (pdf: converted from the .docx)
+FILE_BYTES = {"docx": docx_bytes, "xlsx": xlsx_bytes, "html": html_bytes}
 SUFFIXES = (".yaml", ".yml")
 MANIFEST = ".formgen-manifest.json"
 OUTPUT_SUFFIXES = (".docx", ".xlsx", ".html", ".pdf")  # the only files formgen ever deletes
@@ -246,26 +247,16 @@ def build_one(
         if result.problems:
             return result
         for kind in kinds:
-            for fmt in (f for f in formats if f in WRITERS):
+            for fmt in (f for f in formats if f in FILE_BYTES):
                 target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
-                write = WRITERS[fmt]
-                before = _stamp(target)
-                result.hashes[target.name] = write(context.grids[kind.key], target)
-                result.outputs.append(target)
-                if before is not None and _stamp(target) == before:
+                data = FILE_BYTES[fmt](context.grids[kind.key])
+                if not put(target, data):
                     result.kept.append(target)  # it held these bytes: left as it was
+                result.hashes[target.name] = hashlib.sha256(data).hexdigest()
+                result.outputs.append(target)
     except FormgenError as exc:
         result.problems = exc.problems
     return result
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What changes when a file is written again (a new file replaces it), or None."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _build_task(task: tuple) -> FormResult:

@@ -22,7 +22,8 @@ from .package import (
     Part,
     escape,
     package_members,
-    write_package,
+    write_atomic,
+    zip_bytes,
 )
 from .pages import row_heights, usable_height_pt
 from .template import Template
@@ -364,6 +365,11 @@ def docx_parts(grid: Grid) -> list[Member | tuple[str, str | bytes]]:
     return package_members(main, parts, grid.title, grid.year)
 
 
+def docx_bytes(grid: Grid) -> bytes:
+    """The form's .docx file."""
+    return zip_bytes(docx_parts(grid))
+
+
 def write_docx(grid: Grid, path: str | Path) -> str:
     """Write the form; return the file's SHA-256."""
-    return write_package(path, docx_parts(grid))
+    return write_atomic(path, docx_bytes(grid))

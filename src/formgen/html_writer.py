@@ -116,9 +116,14 @@ def form_html(grid: Grid) -> str:
     return "".join(parts)
 
 
+def html_bytes(grid: Grid) -> bytes:
+    """The form's preview page."""
+    return form_html(grid).encode("utf-8")
+
+
 def write_html(grid: Grid, path: str | Path) -> str:
     """Write the form's preview; return the file's SHA-256."""
-    return write_atomic(path, form_html(grid).encode("utf-8"))
+    return write_atomic(path, html_bytes(grid))
 
 
 # -- the index page ---------------------------------------------------------------

@@ -270,14 +270,21 @@ def _holds(path: Path, data: bytes) -> bool:
 
 
 def write_atomic(path: str | Path, data: bytes) -> str:
-    """Write bytes to a temporary file beside `path`, then rename it into place.
+    """Write bytes to `path` completely or not at all (see put); return their SHA-256."""
+    put(path, data)
+    return hashlib.sha256(data).hexdigest()
 
-    A file that already holds these bytes is left as it is, its time stamp too: a
-    rebuild (`--force` included) does not touch what did not change, so file sync and
-    backup tools see no change, and creating a file costs more than reading one."""
+
+def put(path: str | Path, data: bytes) -> bool:
+    """Write bytes to a temporary file beside `path`, then rename it into place; False
+    when the file already held exactly these bytes and was left as it is.
+
+    Left as it is, its time stamp too: a rebuild (`--force` included) does not touch
+    what did not change, so file sync and backup tools see no change, and creating a
+    file costs more than reading one."""
     path = Path(path)
     if _holds(path, data):
-        return hashlib.sha256(data).hexdigest()
+        return False
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -287,7 +294,7 @@ def write_atomic(path: str | Path, data: bytes) -> str:
         os.chmod(tmp_name, FILE_MODE)
         os.replace(tmp_name, path)
         tmp_name = None
-        return hashlib.sha256(data).hexdigest()
+        return True
     except OSError as exc:
         raise OutputError(
             [

@@ -37,7 +37,8 @@ from .package import (
     Part,
     escape,
     package_members,
-    write_package,
+    write_atomic,
+    zip_bytes,
 )
 from .pages import page_breaks, row_heights
 from .template import Template
@@ -386,7 +387,11 @@ def unique_sheet_names(titles: Sequence[str]) -> list[str]:
     return names
 
 
+def xlsx_bytes(grid: Grid | Sequence[Grid]) -> bytes:
+    """The form's .xlsx file (or several forms', one sheet each)."""
+    return zip_bytes(xlsx_parts([grid] if isinstance(grid, Grid) else list(grid)))
+
+
 def write_xlsx(grid: Grid | Sequence[Grid], path: str | Path) -> str:
     """Write the form (or several, one sheet each); return the file's SHA-256."""
-    grids = [grid] if isinstance(grid, Grid) else list(grid)
-    return write_package(path, xlsx_parts(grids))
+    return write_atomic(path, xlsx_bytes(grid))
