@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import DECLARATIONS
-from formgen import docx_writer, package, xlsx_writer
+from formgen import docx_writer, package, summary, xlsx_writer
 from formgen.kinds.shenbao import layout
 from formgen.loader import load
+from formgen.measure import needed_height
 from formgen.package import zip_bytes
 
 
@@ -99,3 +100,19 @@ def test_paragraphs_one_line_fast_path_is_as_before(text, keep_next):
 def test_table_cell_is_as_before(vmerge, span):
     body = _paragraphs_before("项目", "left")
     assert docx_writer._tc(1234, span, vmerge, body) == _tc_before(1234, span, vmerge, body)
+
+
+SUMMARY_TEXTS = [
+    *TEXTS,
+    "警告 2 个\n第 29 行 W-INDICATOR-L2 二级指标“数量”不是产出指标下的标准名称，是否为“数量指标”？",
+    "错误 1 个\n\n第 7 行 E-KEY-UNKNOWN 不认识的键“项目名”，是否为“项目名称”？\n",
+    "form_00001.yaml",
+    "一个很长的项目名称，长到要换好几行才能写完的那种项目名称" * 3,
+]
+
+
+@pytest.mark.parametrize("text", SUMMARY_TEXTS)
+@pytest.mark.parametrize("width_cm", [1.0, 3.2, 5.6])
+@pytest.mark.parametrize("size_pt", [10.5, 12.0])
+def test_summary_text_height_counted_by_paragraph_is_needed_height(text, width_cm, size_pt):
+    assert summary.text_height(text, width_cm, size_pt) == needed_height(text, width_cm, size_pt)

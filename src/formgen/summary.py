@@ -8,6 +8,7 @@ package.py), so the same projects give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import ERROR, Problem
-from .measure import MAX_ROW_PT, PX_PER_CM, needed_height
+from .measure import MAX_ROW_PT, PX_PER_CM, ROW_PADDING_PT, line_em, n_lines
 from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
 from .vocabulary import PLACEHOLDER
 from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML
@@ -242,9 +243,22 @@ def _text_cell(ref: str, text: str, style: int) -> str:
 def _height(texts: Sequence[str], size_pt: float) -> float:
     """Points for the row's tallest wrapped text (Excel does not grow rows by itself)."""
     need = max(
-        needed_height(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text
+        text_height(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text
     )
     return round(min(need, MAX_ROW_PT), 2)
+
+
+def text_height(text: str, width_cm: float, size_pt: float) -> float:
+    """What measure.needed_height gives, counted a paragraph at a time (each breaks on
+    its own): a check result's findings recur in other rows, its whole text does not."""
+    count = sum(_paragraph_lines(paragraph, width_cm, size_pt) for paragraph in text.split("\n"))
+    return count * size_pt * line_em() + ROW_PADDING_PT
+
+
+@functools.lru_cache(maxsize=4096)
+def _paragraph_lines(paragraph: str, width_cm: float, size_pt: float) -> int:
+    """Cached: the same rule at the same line gives the same finding in many projects."""
+    return n_lines(paragraph, width_cm, size_pt)
 
 
 def _cm_to_width(cm: float) -> float:
