@@ -372,7 +372,13 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
 @functools.lru_cache(maxsize=4096)
 def _source_key(source: Path, output: Path) -> str:
     """A file's path relative to the output folder (asked once per warning: cached)."""
-    return Path(os.path.relpath(source.resolve(), output.resolve())).as_posix()
+    return Path(os.path.relpath(source.resolve(), _resolved(output))).as_posix()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """The output folder's real path, worked out once, not once per form."""
+    return folder.resolve()
 
 
 def _stored_warnings(result: FormResult, output: Path) -> list[dict]:
