@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .docx_writer import docx_bytes
 from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
-from .html_writer import html_bytes
+from .grid import Grid
 from .kinds import DEFAULT_KIND, all_kinds
 from .loader import load
 from .package import put, write_atomic
@@ -36,8 +36,16 @@ from .xlsx_writer import xlsx_bytes
 
 FORMATS = ("docx", "xlsx")  # the default
 ALL_FORMATS = ("docx", "xlsx", "html", "pdf")
+
+
+def _html_bytes(grid: Grid) -> bytes:
+    from .html_writer import html_bytes  # only when asked for: ~3 ms at every start
+
+    return html_bytes(grid)
+
+
 # What each format writes, as the file's bytes (pdf: converted from the .docx)
-FILE_BYTES = {"docx": docx_bytes, "xlsx": xlsx_bytes, "html": html_bytes}
+FILE_BYTES = {"docx": docx_bytes, "xlsx": xlsx_bytes, "html": _html_bytes}
 SUFFIXES = (".yaml", ".yml")
 MANIFEST = ".formgen-manifest.json"
 OUTPUT_SUFFIXES = (".docx", ".xlsx", ".html", ".pdf")  # the only files formgen ever deletes
@@ -383,11 +391,15 @@ def _resolved(folder: Path) -> Path:
 
 def _stored_warnings(result: FormResult, output: Path) -> list[dict]:
     """A form's warnings for the manifest, with file names relative to the output folder,
-    so a skipped form can print them again however the build is called."""
-    return [
-        {**vars(w), "file": _source_key(Path(w.file), output) if w.file else ""}
-        for w in result.warnings
-    ]
+    so a skipped form can print them again however the build is called. A form's warnings
+    name one or two files: each is made relative once."""
+    keys = {"": ""}
+    stored = []
+    for w in result.warnings:
+        if w.file not in keys:
+            keys[w.file] = _source_key(Path(w.file), output)
+        stored.append({**vars(w), "file": keys[w.file]})
+    return stored
 
 
 def _restored_warnings(entry: dict, source: Path, output: Path) -> list[Problem]:

@@ -16,17 +16,18 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import FormgenError, OutputError, Problem
-from .html_writer import IndexEntry, IndexLink, write_index
 from .kinds import all_kinds
 from .loader import load
-from .pdf import PdfJob, convert_forms, write_bundle
 from .rules import Context, check
 from .settings import settings_for
-from .soffice import find_soffice, missing_problem
 from .summary import ProjectRow, file_name, project_row, unit_name, unreadable_row, write_summary
 from .template import Template
+
+if TYPE_CHECKING:
+    from .pdf import PdfJob
 
 INDEX = "index.html"
 BUNDLE_SUFFIX = "合订本.pdf"
@@ -116,7 +117,13 @@ def _form_files(member: Member, ext: str) -> list[str]:
 # -- PDFs of the forms ------------------------------------------------------------------
 
 
+# The PDF and HTML modules (and subprocess, html) are imported where they are used: a
+# build of the default formats needs neither, and they cost ~8 ms at every start.
+
+
 def pdf_jobs(output: Path, stem: str, docx_names: Sequence[str], row: ProjectRow) -> list[PdfJob]:
+    from .pdf import PdfJob
+
     folder = output / Path(stem).parent
     name = Path(stem).name
     return [
@@ -134,6 +141,9 @@ def convert_pdfs(jobs: Sequence[PdfJob], output: Path) -> tuple[dict[Path, str],
     """Convert every job in one LibreOffice process; one message when LibreOffice is absent."""
     if not jobs:
         return {}, []
+    from .pdf import convert_forms
+    from .soffice import find_soffice, missing_problem
+
     if find_soffice() is None:
         return {}, [missing_problem(output, "生成 PDF（--format pdf）")]
     result = convert_forms(jobs)
@@ -209,8 +219,12 @@ def write_folder(
                     )
                 )
             elif forms:
+                from .pdf import write_bundle
+
                 result.written[bundle] = write_bundle(where / bundle, forms, bundle[:-4], year)
         if "html" in formats:
+            from .html_writer import IndexEntry, IndexLink, write_index
+
             entries = []
             for m, row in zip(members, rows, strict=True):
                 pages = _form_files(m, "html")
