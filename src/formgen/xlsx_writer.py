@@ -227,7 +227,11 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     page = grid.page
     heights = row_heights(grid)
     breaks = page_breaks(grid, heights)
-    merges = [cell.ref for cell in grid.cells if cell.rowspan > 1 or cell.colspan > 1]
+    merges = [
+        _merge_cell(c.row, c.col, c.rowspan, c.colspan)
+        for c in grid.cells
+        if c.rowspan > 1 or c.colspan > 1
+    ]
     inch = page.margin_cm / CM_PER_INCH
     parts = [
         XML_HEAD,
@@ -247,11 +251,7 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     out = ["".join(parts).encode()]  # one join at the end: the rows are tens of kilobytes
     _sheet_rows(out, grid, heights, breaks)
     parts = ["</sheetData>"]
-    parts.append(
-        f'<mergeCells count="{len(merges)}">'
-        + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
-        + "</mergeCells>"
-    )
+    parts.append(f'<mergeCells count="{len(merges)}">' + "".join(merges) + "</mergeCells>")
     parts.append(
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{inch:.4f}" right="{inch:.4f}" top="{inch:.4f}" bottom="{inch:.4f}"'
@@ -272,32 +272,46 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     return b"".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _merge_cell(row: int, col: int, rowspan: int, colspan: int) -> str:
+    """A merged range's element. Cached: most merges are at the same places in every form."""
+    return f'<mergeCell ref="{Cell(row, col, rowspan=rowspan, colspan=colspan).ref}"/>'
+
+
 def _sheet_rows(rows: list[bytes], grid: Grid, heights: list[float], breaks: list[int]) -> None:
     """Append the rows, as UTF-8: a cell at every position, covered ones with their border."""
     n_cols = grid.n_cols
     cells = _sheet_cells(grid, breaks)
     for r in range(grid.n_rows):
-        number = r + 1
-        rows.append(f'<row r="{number}" ht="{heights[r]:g}" customHeight="1">'.encode())
-        rows += cells[r * n_cols : number * n_cols]
+        rows.append(_row_start(r + 1, heights[r]))
+        rows += cells[r * n_cols : (r + 1) * n_cols]
         rows.append(b"</row>")
+
+
+@functools.lru_cache(maxsize=1024)
+def _row_start(number: int, height: float) -> bytes:
+    """Cached: rows of one line of text are the same height in every form."""
+    return f'<row r="{number}" ht="{height:g}" customHeight="1">'.encode()
 
 
 def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     """Each position's <c> element, row-major. A position covered by a merge is drawn
     with its border (or, above the table, with the head's style)."""
     n_cols = grid.n_cols
+    head_rows = grid.head_rows
+    t = grid.template
     numbers = range(1, grid.n_rows + 1)
     refs = list(itertools.chain.from_iterable(_row_refs(n, n_cols) for n in numbers))
     cells = list(itertools.chain.from_iterable(_bordered_row(n, n_cols) for n in numbers))
     for cell in grid.cells:
-        if cell.row < grid.head_rows:  # the title or year: its merged positions in its style
+        row = cell.row
+        if row < head_rows:  # the title or year: its merged positions in its style
             style = f' s="{XF[cell.role]}"/>'.encode()
-            for r in range(cell.row, min(cell.row + cell.rowspan, grid.head_rows)):
+            for r in range(row, min(row + cell.rowspan, head_rows)):
                 for i in range(r * n_cols + cell.col, r * n_cols + cell.col + cell.colspan):
                     cells[i] = refs[i] + style
-        i = cell.row * n_cols + cell.col
-        cells[i] = refs[i] + _cell_rest(cell, grid.template, breaks)
+        i = row * n_cols + cell.col
+        cells[i] = refs[i] + _cell_rest(cell, t, breaks)
     return cells
 
 
@@ -316,27 +330,37 @@ def _bordered_row(number: int, n_cols: int) -> tuple[bytes, ...]:
 
 def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> bytes:
     """An anchor cell's XML after its reference: style, type and value."""
-    if cell.role == PERCENT and cell.number is not None:
-        return f' s="{XF[PERCENT]}"><v>{format(cell.number, "f")}</v></c>'.encode()
-    if cell.role == AMOUNT:
+    role, text = cell.role, cell.text
+    if role == AMOUNT or role == PERCENT:
+        return _number_rest(cell, t)
+    if role == LABEL and cell.rowspan > 1 and _across_break(cell, breaks):
+        role = LABEL_ACROSS_PAGES
+    if len(text) <= CACHED_TEXT:
+        return _text_rest(role, text)
+    return _text_rest_uncached(role, text)
+
+
+def _number_rest(cell: Cell, t: Template) -> bytes:
+    """An amount's or a percentage's style and value (a percentage without one is text)."""
+    if cell.role == PERCENT:
         if cell.number is None:
-            return f' s="{XF[_amount_style(0)]}"/>'.encode()
-        style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
-        return f' s="{style}"><v>{cell.text}</v></c>'.encode()
-    style = XF[cell.role]
-    if (
-        cell.role == LABEL
-        and cell.rowspan > 1
-        and any(cell.row < b < cell.row + cell.rowspan for b in breaks)
-    ):
-        style = XF[LABEL_ACROSS_PAGES]
-    text_rest = _text_rest if len(cell.text) <= CACHED_TEXT else _text_rest_uncached
-    return text_rest(style, cell.text)
+            return _text_rest_uncached(PERCENT, cell.text)
+        return f' s="{XF[PERCENT]}"><v>{format(cell.number, "f")}</v></c>'.encode()
+    if cell.number is None:
+        return f' s="{XF[_amount_style(0)]}"/>'.encode()
+    style = XF[_amount_style(_amount_decimals(cell.number, t.decimals))]
+    return f' s="{style}"><v>{cell.text}</v></c>'.encode()
 
 
-def _text_rest_uncached(style: int, text: str) -> bytes:
+def _across_break(cell: Cell, breaks: list[int]) -> bool:
+    """Does a page break fall inside the rows the cell spans?"""
+    return any(cell.row < b < cell.row + cell.rowspan for b in breaks)
+
+
+def _text_rest_uncached(role: str, text: str) -> bytes:
     """A text cell's style and inline string, encoded. No xml:space: the schema types <t>
     as a simple string, and a parser keeps element whitespace and line breaks anyway."""
+    style = XF[role]
     if not text:
         return f' s="{style}"/>'.encode()
     return f' s="{style}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'.encode()
@@ -354,7 +378,7 @@ def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
     main = Part("xl/workbook.xml", workbook, _SML + "sheet.main+xml")
     styles = Part(
         "xl/styles.xml",
-        styles_xml(grids[0].template, any(c.role == PERCENT for g in grids for c in g.cells)),
+        styles_xml(grids[0].template, any(PERCENT in {c.role for c in g.cells} for g in grids)),
         _SML + "styles+xml",
         OFFICE_REL + "styles",
         static=True,
