@@ -211,12 +211,9 @@ def document_xml(grid: Grid) -> bytes:
     for rows_range in [rows for rows in sections if rows]:
         if len(out) > 1:
             out.append(HAIRLINE)
-        out.append(_table_start(widths))
+        out.append(_table_start(tuple(widths)))
         for r in rows_range:
-            pr = b"<w:cantSplit/>" if heights[r] <= tall else b""
-            if r == grid.repeat_row:
-                pr += b"<w:tblHeader/>"  # Word repeats it atop every page the table runs onto
-            out.append(b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>")
+            out.append(ROW_START[heights[r] <= tall, r == grid.repeat_row])
             out += cells[r * n_cols : (r + 1) * n_cols]
             out.append(b"</w:tr>")
         out.append(b"</w:tbl>")
@@ -224,6 +221,17 @@ def document_xml(grid: Grid) -> bytes:
     end = f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>"
     out.append(end.encode())
     return b"".join(out)
+
+
+def _row_start(cant_split: bool, header: bool) -> bytes:
+    """CT_Row up to its cells. A header row is repeated by Word atop every page the table
+    runs onto."""
+    pr = (b"<w:cantSplit/>" if cant_split else b"") + (b"<w:tblHeader/>" if header else b"")
+    return b"<w:tr><w:trPr>" + pr + b"</w:trPr>" if pr else b"<w:tr>"
+
+
+# (cannot split, header row) → the row's start
+ROW_START = {(c, h): _row_start(c, h) for c in (False, True) for h in (False, True)}
 
 
 # An empty one-point paragraph between the tables keeps Word from joining them into
@@ -234,8 +242,10 @@ HAIRLINE = (
 )
 
 
-def _table_start(widths: list[int]) -> bytes:
-    """CT_Tbl up to its rows: properties, then the grid."""
+@functools.lru_cache(maxsize=64)
+def _table_start(widths: tuple[int, ...]) -> bytes:
+    """CT_Tbl up to its rows: properties, then the grid. Cached: a kind's forms share
+    their few column splits."""
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     head = (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
@@ -254,21 +264,23 @@ def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[byt
     cell merged down covers the position's row, nothing (b"") where a cell merged across
     does."""
     n_cols = grid.n_cols
+    head_rows = grid.head_rows
+    t = grid.template
     edges = list(itertools.accumulate(widths, initial=0))  # a span's width: edge minus edge
     cells = [b""] * (grid.n_rows * n_cols)
     for cell in grid.cells:
-        row, col, span = cell.row, cell.col, cell.colspan
+        row, col, span, rowspan, role = cell.row, cell.col, cell.colspan, cell.rowspan, cell.role
         width = edges[col + span] - edges[col]
-        restart = cell.rowspan > 1
-        if row >= grid.head_rows:  # the title and year are paragraphs above the table
-            text = _amount_text(cell, grid.template) if cell.role == AMOUNT else cell.text
+        if row >= head_rows:  # the title and year are paragraphs above the table
+            text = _amount_text(cell, t) if role == AMOUNT else cell.text
             anchor_tc = _anchor_tc if len(text) <= CACHED_TEXT else _anchor_tc_uncached
             cells[row * n_cols + col] = anchor_tc(
-                text, cell.role, width, span, restart, row in keep_next
+                text, role, width, span, rowspan > 1, row in keep_next
             )
-        if restart:
-            for r in range(max(row + 1, grid.head_rows), row + cell.rowspan):
-                cells[r * n_cols + col] = _covered_tc(width, span, r in keep_next)
+        if rowspan > 1:
+            covered = _covered_tcs(width, span)
+            for r in range(max(row + 1, head_rows), row + rowspan):
+                cells[r * n_cols + col] = covered[r in keep_next]
     return cells
 
 
@@ -284,8 +296,13 @@ _anchor_tc = functools.lru_cache(maxsize=4096)(_anchor_tc_uncached)  # texts up 
 
 
 @functools.lru_cache(maxsize=256)
+def _covered_tcs(width: int, span: int) -> tuple[bytes, bytes]:
+    """A vMerge continuation cell, encoded, without and with keep_next (indexed by it).
+    Cached: a grid has few distinct ones."""
+    return _covered_tc(width, span, False), _covered_tc(width, span, True)
+
+
 def _covered_tc(width: int, span: int, keep_next: bool) -> bytes:
-    """A vMerge continuation cell, encoded. Cached: a grid has few distinct ones."""
     body = _paragraphs("", "left", keep_next=keep_next) if keep_next else "<w:p/>"
     return _tc(width, span, "continue", body).encode()
 
