@@ -164,18 +164,58 @@ def escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Member:
-    """One zip entry, already deflated: static parts are compressed once per process."""
+    """One zip entry, already deflated, with its headers but for its offset in the archive:
+    static parts are compressed and framed once per process."""
 
+    local_header: bytes  # the local file header, its name included
+    central_header: bytes  # the central directory entry up to its offset field
     name: bytes
-    crc: int
-    size: int
     data: bytes  # raw deflate stream
+
+
+_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # ZIP_TIME as a DOS date; the DOS time is 0
 
 
 def member(name: str, data: str | bytes) -> Member:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     deflated = zlib.compress(raw, 6, wbits=-15)  # raw deflate, as zip stores it
-    return Member(name.encode("ascii"), zlib.crc32(raw), len(raw), deflated)
+    encoded = name.encode("ascii")
+    crc, size = zlib.crc32(raw), len(raw)
+    # version 2.0, no flags, deflate, ZIP_TIME
+    local = struct.pack(
+        "<IHHHHHIIIHH",
+        0x04034B50,
+        20,
+        0,
+        8,
+        0,
+        _DOS_DATE,
+        crc,
+        len(deflated),
+        size,
+        len(encoded),
+        0,
+    )
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHI",
+        0x02014B50,
+        20,
+        20,
+        0,
+        8,
+        0,
+        _DOS_DATE,
+        crc,
+        len(deflated),
+        size,
+        len(encoded),
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
+    return Member(local + encoded, central, encoded, deflated)
 
 
 @functools.lru_cache(maxsize=256)
@@ -185,9 +225,6 @@ def static_member(name: str, data: str | bytes) -> Member:
     return member(name, data)
 
 
-_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # ZIP_TIME as a DOS date; the DOS time is 0
-
-
 def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
     """A zip archive of the parts, in order, with fixed times: the same parts give the same bytes.
 
@@ -195,58 +232,21 @@ def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
     per-member cost was half of a form's writing time, and it cannot reuse
     compressed static parts.
     """
-    local: list[bytes] = []
+    out: list[bytes] = []
     central: list[bytes] = []
     offset = 0
     for part in parts:
         m = part if isinstance(part, Member) else member(*part)
-        header = (
-            struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
-                0,
-                8,
-                0,
-                _DOS_DATE,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(m.name),
-                0,
-            )
-            + m.name
-        )
-        central.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                0,
-                8,
-                0,
-                _DOS_DATE,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(m.name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + m.name
-        )
-        local += (header, m.data)
-        offset += len(header) + len(m.data)
+        central += (m.central_header, struct.pack("<I", offset), m.name)
+        out += (m.local_header, m.data)
+        offset += len(m.local_header) + len(m.data)
     directory = b"".join(central)
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
+    count = len(parts)
+    out += (
+        directory,
+        struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), offset, 0),
     )
-    return b"".join(local) + directory + end
+    return b"".join(out)
 
 
 def write_package(path: str | Path, parts: list[Member | tuple[str, str | bytes]]) -> str:
@@ -263,7 +263,7 @@ def _holds(path: Path, data: bytes) -> bool:
     try:
         if os.stat(path).st_size != len(data):
             return False
-        with open(path, "rb") as fh:
+        with open(path, "rb", buffering=0) as fh:  # one read: no buffer needed
             return fh.read() == data
     except OSError:
         return False
