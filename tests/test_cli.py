@@ -28,7 +28,9 @@ def test_force_says_which_files_came_out_the_same_and_were_not_written(project: 
     run = formgen("build", "--force", cwd=project)
     assert run.returncode == 0, run.stderr
     assert "生成 6 份（12 个文件，其中 12 个与原文件相同、未改写）" in run.stdout
-    assert run.stdout.count("（与原文件相同，未改写）") == 6
+    assert run.stdout.count("（与原文件相同，未改写）") == 7  # the six forms and the summary
+    summary = "已生成（单位汇总）：output/中共宿州市委网络安全和信息化委员会办公室项目汇总表.xlsx"
+    assert f"{summary}（与原文件相同，未改写）\n" in run.stdout
     path = project / "declarations" / "劳务派遣人员经费.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("项目期: 长期") == 1
@@ -37,6 +39,7 @@ def test_force_says_which_files_came_out_the_same_and_were_not_written(project: 
     assert "生成 6 份（12 个文件，其中 10 个与原文件相同、未改写）" in run.stdout
     changed = "已生成：declarations/劳务派遣人员经费.yaml → output/劳务派遣人员经费.docx、output/劳务派遣人员经费.xlsx\n"
     assert changed in run.stdout
+    assert f"{summary}\n" in run.stdout  # its 项目期 column changed: written again
 
 
 def test_bad_declaration_beside_good_ones(project: Path):

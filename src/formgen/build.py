@@ -91,6 +91,7 @@ class BuildReport:
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)  # not tied to one form (manifest)
     folder_outputs: list[Path] = field(default_factory=list)  # summaries, indexes, bundles written
+    folder_kept: list[Path] = field(default_factory=list)  # …of which already held their bytes
 
     @property
     def built(self) -> list[FormResult]:
@@ -712,6 +713,7 @@ def _unit_folders(
             "outputs": {**kept, **result.written},
         }
         report.folder_outputs += [here / n for n in result.written]
+        report.folder_kept += [here / n for n in sorted(result.kept)]
         changed = True
     return changed
 

@@ -151,7 +151,8 @@ def build_command(
         click.echo(problem.format(), err=True)
     if not quiet:
         for written in report.folder_outputs:
-            click.echo(f"已生成（单位汇总）：{written}")
+            same = "（与原文件相同，未改写）" if written in report.folder_kept else ""
+            click.echo(f"已生成（单位汇总）：{written}{same}")
         for removed in report.removed:
             click.echo(f"已删除：{removed}（已没有申报生成它：申报删除了、改名了，或单位名称变了）")
         for stale in report.stale:

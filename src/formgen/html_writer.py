@@ -207,4 +207,10 @@ def index_html(title: str, entries: Sequence[IndexEntry], links: Iterable[IndexL
 def write_index(
     path: str | Path, title: str, entries: Sequence[IndexEntry], links: Iterable[IndexLink] = ()
 ) -> str:
-    return write_atomic(path, index_html(title, entries, links).encode("utf-8"))
+    return write_atomic(path, index_bytes(title, entries, links))
+
+
+def index_bytes(
+    title: str, entries: Sequence[IndexEntry], links: Iterable[IndexLink] = ()
+) -> bytes:
+    return index_html(title, entries, links).encode("utf-8")

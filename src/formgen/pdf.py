@@ -117,6 +117,11 @@ def write_bundle(path: Path, forms: Sequence[tuple[str, Path]], title: str, year
 
     The pages are copied unchanged, so each form keeps its own footer and page numbers.
     Return the file's SHA-256."""
+    return write_atomic(path, bundle_bytes(forms, title, year))
+
+
+def bundle_bytes(forms: Sequence[tuple[str, Path]], title: str, year: int) -> bytes:
+    """The bundle's PDF (see write_bundle)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -124,4 +129,4 @@ def write_bundle(path: Path, forms: Sequence[tuple[str, Path]], title: str, year
         writer.append(PdfReader(pdf), outline_item=name, import_outline=False)
     writer.page_mode = "/UseOutlines"  # readers open with the bookmarks shown
     _metadata(writer, title, year, "formgen; pypdf")
-    return write_atomic(path, _bytes(writer))
+    return _bytes(writer)

@@ -17,7 +17,16 @@ from pathlib import Path
 
 from .errors import ERROR, Problem
 from .measure import MAX_ROW_PT, PX_PER_CM, ROW_PADDING_PT, line_em, n_lines
-from .package import OFFICE_REL, XML_HEAD, Member, Part, escape, package_members, write_package
+from .package import (
+    OFFICE_REL,
+    XML_HEAD,
+    Member,
+    Part,
+    escape,
+    package_members,
+    write_atomic,
+    zip_bytes,
+)
 from .vocabulary import PLACEHOLDER
 from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML
 
@@ -384,6 +393,13 @@ def summary_parts(
     return package_members(main, [styles, sheet], title, year)
 
 
+def summary_bytes(
+    title: str, rows: Sequence[ProjectRow], font: str = "宋体", size_pt: float = 10.5
+) -> bytes:
+    """The summary workbook (rows in the order given)."""
+    return zip_bytes(summary_parts(title, rows, font, size_pt))
+
+
 def write_summary(
     path: str | Path,
     title: str,
@@ -392,7 +408,7 @@ def write_summary(
     size_pt: float = 10.5,
 ) -> str:
     """Write the summary workbook (rows in the order given); return its SHA-256."""
-    return write_package(path, summary_parts(title, rows, font, size_pt))
+    return write_atomic(path, summary_bytes(title, rows, font, size_pt))
 
 
 # -- kept in the build manifest --------------------------------------------------------------

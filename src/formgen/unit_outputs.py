@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from .errors import FormgenError, OutputError, Problem
 from .kinds import all_kinds
 from .loader import load
+from .package import put
 from .rules import Context, check
 from .settings import settings_for
-from .summary import ProjectRow, file_name, project_row, unit_name, unreadable_row, write_summary
+from .summary import ProjectRow, file_name, project_row, summary_bytes, unit_name, unreadable_row
 from .template import Template
 
 if TYPE_CHECKING:
@@ -159,6 +160,14 @@ class FolderResult:
     written: dict[str, str] = field(default_factory=dict)  # file name → SHA-256
     problems: list[Problem] = field(default_factory=list)
     complete: bool = True  # False: something is missing; try again next build
+    kept: set[str] = field(default_factory=set)  # written files that already held their bytes
+
+
+def _put(result: FolderResult, where: Path, name: str, data: bytes) -> None:
+    """Write one of the folder's files (see package.put) and record it."""
+    if not put(where / name, data):
+        result.kept.add(name)
+    result.written[name] = hashlib.sha256(data).hexdigest()
 
 
 def write_folder(
@@ -192,7 +201,7 @@ def write_folder(
             return result
     try:
         title = summary.removesuffix(".xlsx")
-        result.written[summary] = write_summary(where / summary, title, rows, *SUMMARY_FONT)
+        _put(result, where, summary, summary_bytes(title, rows, *SUMMARY_FONT))
         years = [r.year for r in rows if r.year is not None]
         year = max(years) if years else 1980
         if bundle:
@@ -219,11 +228,11 @@ def write_folder(
                     )
                 )
             elif forms:
-                from .pdf import write_bundle
+                from .pdf import bundle_bytes
 
-                result.written[bundle] = write_bundle(where / bundle, forms, bundle[:-4], year)
+                _put(result, where, bundle, bundle_bytes(forms, bundle[:-4], year))
         if "html" in formats:
-            from .html_writer import IndexEntry, IndexLink, write_index
+            from .html_writer import IndexEntry, IndexLink, index_bytes
 
             entries = []
             for m, row in zip(members, rows, strict=True):
@@ -242,9 +251,7 @@ def write_folder(
             links = [IndexLink(f"汇总表：{summary}", summary)]
             if bundle in result.written:
                 links.append(IndexLink(f"打印合订本：{bundle}", bundle))
-            result.written[INDEX] = write_index(
-                where / INDEX, f"{unit or '申报'}：表格预览", entries, links
-            )
+            _put(result, where, INDEX, index_bytes(f"{unit or '申报'}：表格预览", entries, links))
     except OutputError as exc:
         result.problems += exc.problems
         result.complete = False
