@@ -116,3 +116,23 @@ SUMMARY_TEXTS = [
 @pytest.mark.parametrize("size_pt", [10.5, 12.0])
 def test_summary_text_height_counted_by_paragraph_is_needed_height(text, width_cm, size_pt):
     assert summary.text_height(text, width_cm, size_pt) == needed_height(text, width_cm, size_pt)
+
+
+# -- an output that already holds the bytes is left as it is ---------------------------
+
+
+def test_put_leaves_a_file_with_the_same_bytes_and_rewrites_any_other(tmp_path):
+    target = tmp_path / "form.docx"
+    data = "表格".encode() * 100
+    assert package.put(target, data) is True  # new
+    stamp = target.stat().st_mtime_ns
+    assert package.put(target, data) is False  # the same bytes: untouched
+    assert target.stat().st_mtime_ns == stamp
+    for other in (data[:-1], data + b"x", data[:-1] + b"y", b""):
+        target.write_bytes(other)
+        assert package.put(target, data) is True
+        assert target.read_bytes() == data
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    assert package._holds(folder, data) is False
+    assert package._holds(tmp_path / "missing", data) is False

@@ -258,13 +258,23 @@ def _write_all(fh, data: bytes) -> None:
     fh.write(data)
 
 
+# Files are compared as bytes, also on Windows, where os.open defaults to text mode.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def _holds(path: Path, data: bytes) -> bool:
-    """Does the file at `path` already hold exactly these bytes?"""
+    """Does the file at `path` already hold exactly these bytes? Its size first (a file
+    of another size is not read); then one read of one byte more than `data`: a file
+    that grew in between compares unequal. (A short read would too: the file is then
+    written again, with the same bytes.)"""
     try:
         if os.stat(path).st_size != len(data):
             return False
-        with open(path, "rb", buffering=0) as fh:  # one read: no buffer needed
-            return fh.read() == data
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            return os.read(fd, len(data) + 1) == data
+        finally:
+            os.close(fd)
     except OSError:
         return False
 
