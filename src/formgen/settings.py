@@ -9,6 +9,7 @@ names the folder output paths are taken relative to, when it is not called
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +32,14 @@ class Settings:
 
 
 def settings_for(declaration: str | Path) -> Settings:
-    return _settings_beside(Path(declaration).parent)
+    return _settings_beside(os.path.dirname(declaration) or ".")
 
 
-@functools.cache  # asked several times per declaration; resolving a path costs a stat per part
-def _settings_beside(folder: Path) -> Settings:
-    return _settings_in(folder.resolve())
+# Asked several times per declaration; resolving a path costs a stat per part. Keyed on the
+# folder's name as a string: a Path is slower to make and to hash than the lookup it saves.
+@functools.cache
+def _settings_beside(folder: str) -> Settings:
+    return _settings_in(Path(folder).resolve())
 
 
 def settings_in(folder: str | Path) -> Settings:
