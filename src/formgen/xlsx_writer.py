@@ -300,9 +300,8 @@ def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     n_cols = grid.n_cols
     head_rows = grid.head_rows
     t = grid.template
-    numbers = range(1, grid.n_rows + 1)
-    refs = list(itertools.chain.from_iterable(_row_refs(n, n_cols) for n in numbers))
-    cells = list(itertools.chain.from_iterable(_bordered_row(n, n_cols) for n in numbers))
+    refs = _sheet_refs(grid.n_rows, n_cols)
+    cells = list(_sheet_bordered(grid.n_rows, n_cols))
     for cell in grid.cells:
         row = cell.row
         if row < head_rows:  # the title or year: its merged positions in its style
@@ -315,17 +314,25 @@ def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
     return cells
 
 
+@functools.lru_cache(maxsize=64)
+def _sheet_refs(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """'<c r="B7"' for each position of a sheet, row-major. Cached: forms come in a
+    few sizes."""
+    return tuple(itertools.chain.from_iterable(_row_refs(n, n_cols) for n in range(1, n_rows + 1)))
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_bordered(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """An empty cell with the table's border at each position: what a position covered
+    by a merge is. Cached: forms come in a few sizes."""
+    style = f' s="{EMPTY_TABLE_STYLE}"/>'.encode()
+    return tuple(ref + style for ref in _sheet_refs(n_rows, n_cols))
+
+
 @functools.lru_cache(maxsize=512)
 def _row_refs(number: int, n_cols: int) -> tuple[bytes, ...]:
     """'<c r="B7"' for each column of a row. Cached: every sheet has rows 1, 2, 3, …"""
     return tuple(f'<c r="{column_letter(c)}{number}"'.encode() for c in range(n_cols))
-
-
-@functools.lru_cache(maxsize=512)
-def _bordered_row(number: int, n_cols: int) -> tuple[bytes, ...]:
-    """An empty cell with the table's border at each column of a row: what a position
-    covered by a merge is. Cached: every sheet has rows 1, 2, 3, …"""
-    return tuple(ref + f' s="{EMPTY_TABLE_STYLE}"/>'.encode() for ref in _row_refs(number, n_cols))
 
 
 def _cell_rest(cell: Cell, t: Template, breaks: list[int]) -> bytes:
