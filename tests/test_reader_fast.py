@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,10 +18,15 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from formgen.errors import Problem
+from formgen.loader import loads
 from formgen.reader import (
     _BLOCK_START,
+    _NOT_XML,
+    _NULL,
     _QUOTED_KEY,
+    MAX_CELL_CHARS,
     MAX_DEPTH,
+    Reader,
     _known_keys,
     _Loader,
     _missing_dash,
@@ -336,3 +342,219 @@ def test_composing_without_the_resolver_calls_gives_the_same_nodes():
         assert (mine is None) == (plain is None)
         if mine is not None:
             assert _tree(mine) == _tree(plain)
+
+
+# -- a text's checks ------------------------------------------------------------------------
+
+
+class _PlainReader(Reader):
+    """Reader.text as it was before the speed work: every plain text looked for a dropped
+    comment, and every text for a CR and for characters XML cannot carry."""
+
+    def text(self, node: Node | None, field: str, prose: bool = True) -> str | None:  # noqa: C901
+        if node is None or not self._check_node(node, field):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.not_text(node, field)
+            return None
+        style = node.style
+        if prose and not style:  # plain (libyaml says "", PyYAML None)
+            self._dropped_comment(node, field)
+        if node.tag == _NULL:
+            return None
+        value = node.value
+        if style in ("|", ">"):
+            value = value.rstrip("\n")
+            if not value.strip():  # `年度指标值: >` with nothing under it: the ">" is gone
+                self.error(
+                    node,
+                    "E-YAML-QUOTE",
+                    f"单独的“{node.style}”被 YAML 当作多行文字的标记，它下面却没有文字，这一项成了空的",
+                    f'若“{node.style}”就是要填的内容，请用引号括起来："{node.style}"；'
+                    f"若要写多行文字，把文字写在下一行并比键多缩进两个空格",
+                    field,
+                )
+                return None
+        if style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+            swallowed = self._swallowed_key(value)
+            if swallowed:  # an unpaired quote ran on over the next key: that entry is gone
+                quote = node.style
+                other = f'"{quote}"' if quote == "'" else f"'{quote}'"
+                self.error(
+                    node,
+                    "E-YAML-QUOTE-RUN",
+                    f"这里的引号{quote}没有在本行配对，引号一直延续到第 {node.end_mark.line + 1} 行，"
+                    f"把下面“{swallowed}”那一行也当成了这段文字的一部分",
+                    f"若{quote}是内容的一部分，把整段文字用另一种引号括起来，例如 {other}；"
+                    "否则补上配对的引号",
+                    field,
+                )
+                return None
+        if "\r" in value:  # an escaped CR: a line break, as YAML treats a CR in the file itself
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        bad = _NOT_XML.search(value)
+        if bad:
+            self.error(
+                node,
+                "E-TEXT-CONTROL",
+                f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
+                f" U+{ord(bad.group()):04X}",
+                '这类字符多由转义写法（如 "\\x01"、"\\u0000"）或复制粘贴带入；删除它',
+                field,
+            )
+            return None
+        if len(value) > MAX_CELL_CHARS:
+            self.error(
+                node,
+                "E-TEXT-TOO-LONG",
+                f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
+                "精简这段文字；申报表中的一格不宜写这么长",
+                field,
+            )
+            return None
+        return value
+
+
+# Pieces of a value: ordinary text, comment marks, quotes, colons, escapes (read in double
+# quotes only: elsewhere they are text), line breaks of every kind, and the characters
+# XML cannot carry, which the parser refuses unless an escape makes them.
+VALUE_PIECES = (
+    "文字",
+    "x",
+    " ",
+    "  ",
+    "#",
+    " #",
+    " #2",
+    "  # 注",
+    ":",
+    "：",
+    "'",
+    "''",
+    '\\"',
+    "\\x01",
+    "\\r",
+    "\\r\\n",
+    "\\x85",
+    "\\ufffe",
+    "\\uffff",
+    "\\u0000",
+    "\\x0b",
+    "\\t",
+    "\\n",
+    "\\",
+    "\n",
+    "\n  ",
+    "\n项目名称: 甲\n",
+    "\r\n",
+    "\r",
+    "\x85",
+    "\u2028",
+    "\x0b",
+    "\ufffe",
+    "~",
+    "null",
+)
+_values = st.lists(st.sampled_from(VALUE_PIECES), max_size=6).map("".join)
+_styled = st.one_of(
+    _values,  # plain, or whatever the pieces make of it
+    _values.map(lambda v: "'" + v.replace("'", "''") + "'"),
+    _values.map(lambda v: '"' + v.replace('"', "") + '"'),
+    st.tuples(st.sampled_from(("|", ">", "|-", ">+", "|2")), _values).map(
+        lambda p: p[0] + "\n  " + p[1].replace("\n", "\n  ")
+    ),
+    st.sampled_from(("|", ">", "|\n", "''", '""', "!!null x", "!!str", "!!null '文字'")),
+)
+_documents = st.lists(st.tuples(st.sampled_from(("项目名称", "三级指标", "x")), _styled)).map(
+    lambda entries: "".join(f"{key}{i}: {value}\n" for i, (key, value) in enumerate(entries))
+)
+
+
+def _scalars(node: Node):
+    if isinstance(node, ScalarNode):
+        yield node
+    elif isinstance(node, SequenceNode):
+        for child in node.value:
+            yield from _scalars(child)
+    else:
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def _read_every_text(reader: Reader, root: Node) -> list:
+    results = []
+    for i, node in enumerate(_scalars(root)):
+        for prose in (True, False):
+            results.append(reader.text(node, f"f{i}", prose))
+    return [results, reader.problems, reader.notes, reader.positions]
+
+
+def _same_texts(text: str) -> None:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return  # the loader reports it before any text is read
+    if root is None:
+        return
+    assert _read_every_text(Reader("x.yaml", text), root) == _read_every_text(
+        _PlainReader("x.yaml", text), root
+    ), text
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_documents)
+def test_a_text_reads_as_before(text):
+    _same_texts(text)
+
+
+def test_texts_read_as_before_in_the_bundled_declarations_and_with_comments():
+    for path in sorted(DECLARATIONS.glob("*.yaml")):
+        text = path.read_text("utf-8")
+        for variant in (text, text.replace(": ", ": #", 3), text.replace("\n", "  # 注\n", 9)):
+            _same_texts(variant)
+
+
+def test_the_parser_refuses_what_xml_cannot_carry_unless_an_escape_makes_it():
+    """Why only double-quoted texts are searched for such characters (and for a CR): written
+    in the file itself, in any style, the parser refuses them, or reads a CR as a line break."""
+    refused = [c for c in map(chr, range(0x20)) if _NOT_XML.match(c)] + ["\ufffe", "\uffff"]
+    for char in refused:
+        for value in (
+            f"a{char}b",
+            f"'a{char}b'",
+            f'"a{char}b"',
+            f"|\n  a{char}b",
+            f">\n  a{char}b",
+        ):
+            with pytest.raises(yaml.YAMLError):
+                yaml.compose(f"k: {value}\n", Loader=_Loader)
+    for value in ("a\r b", "'a\r b'", "|\n  a\r  b", ">\n  a\r  b", "'a\r\n b'"):
+        assert "\r" not in yaml.compose(f"k: {value}\n", Loader=_Loader).value[0][1].value
+    escaped = yaml.compose('k: "a\\x01\\rb"\n', Loader=_Loader).value[0][1]
+    assert escaped.value == "a\x01\rb" and escaped.style == '"'
+
+
+def test_a_comment_only_in_the_unit_file_is_still_shown():
+    """The declaration has no "#": the unit file's text that lost one is still warned about."""
+    declaration = "\n".join(
+        [
+            "年度: 2022",
+            "项目名称: 网络安全",
+            "总体目标:",
+            "  中期目标: 中期要做的事",
+            "  年度目标: 年度要做的事",
+            "绩效指标:",
+            "  产出指标:",
+            "    数量指标:",
+            "      - 三级指标: 开展培训",
+            "        年度指标值: ≥10次",
+        ]
+    )
+    unit = "实施单位: 某县教育局 #2 分局\n"
+    decl = loads(declaration.encode(), "a.yaml", unit=(unit.encode(), "_unit.yaml"))
+    assert decl.unit == "某县教育局"
+    (note,) = decl.notes
+    # "实施单位: 某县教育局 " is 12 characters: the # is column 13
+    assert (note.file, note.line, note.column, note.rule) == ("_unit.yaml", 1, 13, "W-TEXT-COMMENT")
+    assert "“#2 分局”" in note.message

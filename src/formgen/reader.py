@@ -295,11 +295,13 @@ _QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ ]*:(?:[ ]|$)"""
 # Every line of a text, one match each: its indent, then the rest of it (`body`): a list
 # item's dashes, and a key, its separator and what follows, when the line has them.
 # One findall splits a whole file: the pre-scan runs on every line of every file.
+# A key cannot hold a colon, so it is all of the characters before the first one: taken
+# possessively (`*+`), the engine does not try each shorter key on a line without a colon.
 _LINES = re.compile(
     r"""^(?P<indent>[ ]*)
     (?P<body>
         (?P<dash>(?:-[ ]+)+|-$)?
-        (?:(?P<key>[^\s:：#'"][^\s:：]*?)(?P<sep>：|:)(?P<rest>.*))?
+        (?:(?P<key>[^\s:：#'"][^\s:：]*+)(?P<sep>：|:)(?P<rest>.*))?
         .*
     )$""",
     re.M | re.X,
@@ -700,6 +702,9 @@ class Reader:
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []  # warnings found while reading (W-TEXT-COMMENT)
         self._lines: dict[bool, list[str]] = {}  # the text's lines, of the unit file (True)
+        # Whether a "#" is anywhere in the files read: most have none, and then no text
+        # can have lost a comment (see _dropped_comment), so no line need be looked at.
+        self._has_hash = "#" in text
         self.positions: dict[str, tuple[int, int]] = {}
         self.key_positions: dict[str, tuple[int, int]] = {}
 
@@ -806,6 +811,7 @@ class Reader:
             return None
         entries: dict[str, tuple[Node, Node]] = {}
         suggested: set[str] = set()
+        key_positions = self.key_positions
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(
@@ -851,7 +857,7 @@ class Reader:
                     suggested.add(guess)
                 continue
             mark = key_node.start_mark
-            self.key_positions[sub] = (mark.line + 1, mark.column + 1)
+            key_positions[sub] = (mark.line + 1, mark.column + 1)
             entries[key] = (key_node, value_node)
         for key in required:
             if key not in entries and key not in suggested:
@@ -890,10 +896,35 @@ class Reader:
             self.not_text(node, field)
             return None
         style = node.style
-        if prose and not style:  # plain (libyaml says "", PyYAML None)
-            self._dropped_comment(node, field)
-        if node.tag == _NULL:
+        if not style:  # plain (libyaml says "", PyYAML None): most texts, and the simplest
+            if prose and self._has_hash:
+                self._dropped_comment(node, field)
+            if node.tag == _NULL:
+                return None
+            value = node.value
+        else:
+            if node.tag == _NULL:  # `!!null "x"`
+                return None
+            styled = self._styled_text(node, style, field)
+            if styled is None:
+                return None
+            value = styled
+        if len(value) > MAX_CELL_CHARS:
+            self.error(
+                node,
+                "E-TEXT-TOO-LONG",
+                f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
+                "精简这段文字；申报表中的一格不宜写这么长",
+                field,
+            )
             return None
+        return value
+
+    def _styled_text(self, node: ScalarNode, style: str, field: str) -> str | None:
+        """A block or quoted text's value, None after a problem: a block mark with nothing
+        under it, a quote that ran over the next key, a character XML cannot carry. Only
+        a double-quoted text's escapes make a CR or such a character: the parser turns a
+        CR in the file into a line break and refuses the others written in the file."""
         value = node.value
         if style in ("|", ">"):
             value = value.rstrip("\n")
@@ -901,27 +932,29 @@ class Reader:
                 self.error(
                     node,
                     "E-YAML-QUOTE",
-                    f"单独的“{node.style}”被 YAML 当作多行文字的标记，它下面却没有文字，这一项成了空的",
-                    f'若“{node.style}”就是要填的内容，请用引号括起来："{node.style}"；'
+                    f"单独的“{style}”被 YAML 当作多行文字的标记，它下面却没有文字，这一项成了空的",
+                    f'若“{style}”就是要填的内容，请用引号括起来："{style}"；'
                     f"若要写多行文字，把文字写在下一行并比键多缩进两个空格",
                     field,
                 )
                 return None
-        if style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+            return value
+        if node.end_mark.line > node.start_mark.line:
             swallowed = self._swallowed_key(value)
             if swallowed:  # an unpaired quote ran on over the next key: that entry is gone
-                quote = node.style
-                other = f'"{quote}"' if quote == "'" else f"'{quote}'"
+                other = f'"{style}"' if style == "'" else f"'{style}'"
                 self.error(
                     node,
                     "E-YAML-QUOTE-RUN",
-                    f"这里的引号{quote}没有在本行配对，引号一直延续到第 {node.end_mark.line + 1} 行，"
+                    f"这里的引号{style}没有在本行配对，引号一直延续到第 {node.end_mark.line + 1} 行，"
                     f"把下面“{swallowed}”那一行也当成了这段文字的一部分",
-                    f"若{quote}是内容的一部分，把整段文字用另一种引号括起来，例如 {other}；"
+                    f"若{style}是内容的一部分，把整段文字用另一种引号括起来，例如 {other}；"
                     "否则补上配对的引号",
                     field,
                 )
                 return None
+        if style != '"':
+            return value
         if "\r" in value:  # an escaped CR: a line break, as YAML treats a CR in the file itself
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         bad = _NOT_XML.search(value)
@@ -932,15 +965,6 @@ class Reader:
                 f"文字中第 {bad.start() + 1} 个字符是 Word/Excel 文件不能容纳的控制字符"
                 f" U+{ord(bad.group()):04X}",
                 '这类字符多由转义写法（如 "\\x01"、"\\u0000"）或复制粘贴带入；删除它',
-                field,
-            )
-            return None
-        if len(value) > MAX_CELL_CHARS:
-            self.error(
-                node,
-                "E-TEXT-TOO-LONG",
-                f"这段文字有 {len(value)} 个字符，超过了 Excel 单元格 {MAX_CELL_CHARS} 个字符的上限",
-                "精简这段文字；申报表中的一格不宜写这么长",
                 field,
             )
             return None
@@ -1057,6 +1081,7 @@ class Reader:
             return root
         self.unit_source = unit_root.start_mark.name
         self.unit_text = unit_text
+        self._has_hash = self._has_hash or "#" in unit_text
         before = len(self.problems)
         shared = self.mapping(unit_root, "", unit_keys) or {}
         self.unit_broken = len(self.problems) > before
