@@ -151,3 +151,26 @@ def test_a_line_of_many_narrow_pieces_is_filled_to_its_width():
     eighty = measure.width_for(80, PT)
     assert measure.lines("i" * 200, eighty, PT) == ["i" * 160, "i" * 40]
     assert measure.lines("一" * 100 + "i" * 100, eighty, PT) == ["一" * 80, "一" * 20 + "i" * 100]
+
+
+def _width_char_by_char(text: str) -> float:
+    """width_em's rule, one character at a time: its advance from the table, else one em,
+    summed in order (the order decides the last bit, which decides a break at the edge)."""
+    return sum(measure.advance_em(ch) for ch in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(sorted(measure._metrics()[0]) + list("中文，。（）\n　W"))))
+def test_width_em_is_the_sum_char_by_char(text):
+    """width_em looks up only the characters the table lists (found by a regex): the
+    same number to the last bit as looking up each character."""
+    fast, slow = measure.width_em(text), _width_char_by_char(text)
+    assert fast == slow and type(fast) is type(slow)
+
+
+def test_the_table_regex_finds_exactly_the_tables_characters():
+    table = measure._metrics()[0]
+    pattern = measure._in_table()
+    for code in range(0x3100):  # past every listed character (the last is U+2212)
+        assert bool(pattern.fullmatch(chr(code))) == (chr(code) in table), hex(code)
+    assert pattern.fullmatch("中") is None and max(map(ord, table)) < 0x3100

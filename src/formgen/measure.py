@@ -20,7 +20,7 @@ import functools
 import json
 import math
 import re
-from itertools import accumulate, repeat
+from itertools import accumulate
 from pathlib import Path
 
 PT_PER_CM = 72 / 2.54
@@ -65,9 +65,22 @@ def advance_em(ch: str) -> float:
     return _metrics()[0].get(ch, 1.0)
 
 
+@functools.cache
+def _in_table() -> re.Pattern[str]:
+    """Runs of the characters data/metrics.json gives an advance (Latin and some symbols)."""
+    return re.compile("[" + "".join(map(re.escape, _metrics()[0])) + "]+")
+
+
 @functools.lru_cache(maxsize=16384)  # the same names and values recur in every form
 def width_em(text: str) -> float:
-    return sum(map(_metrics()[0].get, text, repeat(1.0)))
+    """The advances summed in order, one em for a character the table does not list. Only
+    the listed characters are looked up (found by one regex scan): looking up each CJK
+    character took most of the time of measuring a text."""
+    advance = _metrics()[0]
+    ems = [1.0] * len(text)
+    for run in _in_table().finditer(text):
+        ems[run.start() : run.end()] = map(advance.__getitem__, run.group())
+    return sum(ems)
 
 
 # The pieces of a line, in the order tried at each position: a number with its unit
@@ -168,6 +181,12 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
     return ["".join(parts).rstrip() for parts in lines]
 
 
+def line_width_pt(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
+    """Points a line of a cell this wide holds (at least one character): a paragraph whose
+    width_em times the font size is within it takes one line."""
+    return max(font_pt, (width_cm - padding_cm) * PT_PER_CM)
+
+
 def lines(
     text: str,
     width_cm: float,
@@ -180,7 +199,7 @@ def lines(
     """The lines `text` takes in a cell `width_cm` wide (its inner margins taken off).
 
     Each "\\n" starts a new paragraph; an empty paragraph is one line."""
-    width_pt = max(font_pt, (width_cm - padding_cm) * PT_PER_CM)
+    width_pt = line_width_pt(width_cm, font_pt, padding_cm)
     out: list[str] = []
     for paragraph in text.split("\n"):
         if paragraph and width_em(paragraph) * font_pt <= width_pt:

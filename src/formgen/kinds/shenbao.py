@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -583,15 +583,19 @@ def _cde_splits(base: tuple[float, ...], pt: float, b: float) -> _Splits:
 class _LabelGroups:
     """The form's labels (below the head, but A's vertical 绩效指标) grouped by the columns
     they span: a group's orphaned labels are counted once per width it gets, not once per
-    label and candidate split."""
+    label and candidate split. A group is kept widest first, so that a count stops at the
+    first label that fits on one line: no such label can be orphaned."""
 
     def __init__(self, cells: list[Cell], pt: float, breaks: dict[str, str]):
         self.pt = pt
         self.breaks = breaks
-        self.groups: dict[tuple[int, int], list[str]] = {}
+        self.groups: dict[tuple[int, int], list[tuple[float, str]]] = {}  # (ems, text)
         for cell in cells:
             if cell.role == LABEL and cell.row >= HEAD_ROWS and (cell.col, cell.colspan) != (0, 1):
-                self.groups.setdefault((cell.col, cell.colspan), []).append(cell.text)
+                group = self.groups.setdefault((cell.col, cell.colspan), [])
+                group.append((_one_line_em(cell.text), cell.text))
+        for group in self.groups.values():
+            group.sort(key=itemgetter(0), reverse=True)
         self.counted: dict[tuple[int, int, float], int] = {}
 
     def count(self, col: int, span: int, width: float) -> int:
@@ -599,8 +603,13 @@ class _LabelGroups:
         key = (col, span, width)
         if key not in self.counted:
             pt, breaks = self.pt, self.breaks
-            texts = self.groups[col, span]
-            self.counted[key] = sum(_orphaned(text, width, pt, breaks) for text in texts)
+            line_pt = measure.line_width_pt(width, pt)
+            n = 0
+            for ems, text in self.groups[col, span]:
+                if ems * pt <= line_pt:
+                    break  # it and the narrower labels after it take one line each
+                n += _orphaned(text, width, pt, breaks)
+            self.counted[key] = n
         return self.counted[key]
 
     def orphans(self, splits: _Splits, spans: list[tuple[int, int]] | None = None) -> list[int]:
@@ -626,28 +635,38 @@ class _TextHeights:
         self.pt = pt
         self.n_rows = n_rows
         self.line_pt = measure.line_height(pt)
-        self.texts: dict[tuple[int, int], list[tuple[int, int, str]]] = {}  # (row, rowspan, text)
+        # per span, its one-row texts as (ems needed on one line, row, text), widest first
+        self.texts: dict[tuple[int, int], list[tuple[float, int, str]]] = {}
         self.tall: list[tuple[int, int, int, int, str]] = []  # (col, span, row, rowspan, text)
         for cell in cells:
             if cell.role != LABEL and cell.row >= HEAD_ROWS and cell.text:
                 key = (cell.col, cell.colspan)
-                self.texts.setdefault(key, []).append((cell.row, cell.rowspan, cell.text))
                 if cell.rowspan > 1:
                     self.tall.append((*key, cell.row, cell.rowspan, cell.text))
+                    continue
+                ems = _one_line_em(cell.text)
+                if cell.col in VALUE_COLUMNS:
+                    ems = max(ems, measure.number_em(cell.text))
+                self.texts.setdefault(key, []).append((ems, cell.row, cell.text))
+        for texts in self.texts.values():
+            texts.sort(key=itemgetter(0), reverse=True)
         self.rows: dict[tuple[int, int, float], list[float]] = {}
 
     def span_rows(self, col: int, span: int, width: float) -> list[float]:
         """Per row, the height the span's one-row texts need at this width (a line where
-        it has none)."""
+        it has none). A text within a line's ems, number included, needs that one line:
+        the texts after it, narrower, are not measured."""
         key = (col, span, width)
         if key not in self.rows:
             pt, numbered = self.pt, col in VALUE_COLUMNS
+            cap = measure.per_line_em(width, pt)
             rows = [self.line_pt] * self.n_rows
-            for row, rowspan, text in self.texts[col, span]:
-                if rowspan == 1:
-                    h = _text_height(text, numbered, width, pt)
-                    if h > rows[row]:
-                        rows[row] = h
+            for ems, row, text in self.texts[col, span]:
+                if ems <= cap:
+                    break
+                h = _text_height(text, numbered, width, pt)
+                if h > rows[row]:
+                    rows[row] = h
             self.rows[key] = rows
         return self.rows[key]
 
@@ -667,6 +686,12 @@ class _TextHeights:
 
 
 VALUE_COLUMNS = (4, 7)  # 指标值: a number there is kept with its unit where it fits
+
+
+def _one_line_em(text: str) -> float:
+    """The ems a text takes on one line; infinite when it has several paragraphs, each of
+    which takes a line of its own."""
+    return math.inf if "\n" in text else measure.width_em(text)
 
 
 @functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
