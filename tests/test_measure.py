@@ -174,3 +174,13 @@ def test_the_table_regex_finds_exactly_the_tables_characters():
     for code in range(0x3100):  # past every listed character (the last is U+2212)
         assert bool(pattern.fullmatch(chr(code))) == (chr(code) in table), hex(code)
     assert pattern.fullmatch("中") is None and max(map(ord, table)) < 0x3100
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.booleans())
+def test_piece_widths_are_each_pieces_width(text, glue):
+    """_break takes the widths of a line of one-character pieces from the line at once:
+    the same numbers, to the last bit, as measuring each piece."""
+    for paragraph in text.split("\n"):
+        units = measure._units(paragraph, glue)
+        assert measure._unit_widths(units, PT) == [measure.width_em(u) * PT for u in units]

@@ -71,28 +71,49 @@ def _in_table() -> re.Pattern[str]:
     return re.compile("[" + "".join(map(re.escape, _metrics()[0])) + "]+")
 
 
-@functools.lru_cache(maxsize=16384)  # the same names and values recur in every form
-def width_em(text: str) -> float:
-    """The advances summed in order, one em for a character the table does not list. Only
-    the listed characters are looked up (found by one regex scan): looking up each CJK
-    character took most of the time of measuring a text."""
+def _char_ems(text: str) -> list[float]:
+    """Each character's advance in em: one em unless the table lists it. Only the listed
+    characters are looked up (found by one regex scan): looking up every CJK character
+    took most of the time of measuring a text."""
     advance = _metrics()[0]
     ems = [1.0] * len(text)
     for run in _in_table().finditer(text):
         ems[run.start() : run.end()] = map(advance.__getitem__, run.group())
-    return sum(ems)
+    return ems
 
 
-# The pieces of a line, in the order tried at each position: a number with its unit
-# (it always holds a digit), a Latin word, any other single character.
-_PIECE = re.compile(f"{_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern}|.", re.S)
-_PIECE_NO_GLUE = re.compile(f"{_LATIN_WORD.pattern}|.", re.S)
+@functools.lru_cache(maxsize=16384)  # the same names and values recur in every form
+def width_em(text: str) -> float:
+    """The advances of the characters, summed in order (the order decides the last bit)."""
+    return sum(_char_ems(text))
+
+
+# The pieces of more than one character a line keeps whole, tried in this order at each
+# position: a number with its unit (it always holds a digit), a Latin word. Any other
+# character is a piece of its own.
+_LONG_PIECE = re.compile(f"({_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern})")
+_LONG_PIECE_NO_GLUE = re.compile(f"({_LATIN_WORD.pattern})")
 
 
 def _units(line: str, glue_numbers: bool) -> list[str]:
     """The pieces a line may break between: a CJK character each, Latin words whole,
-    spaces on their own; numbers with their unit as one piece when `glue_numbers`."""
-    return (_PIECE if glue_numbers else _PIECE_NO_GLUE).findall(line)
+    spaces on their own; numbers with their unit as one piece when `glue_numbers`.
+    The line is split at its long pieces in one regex pass; what lies between them
+    is taken a character a piece."""
+    parts = (_LONG_PIECE if glue_numbers else _LONG_PIECE_NO_GLUE).split(line)
+    units = list(parts[0])
+    for piece, chars in zip(parts[1::2], parts[2::2], strict=True):
+        units.append(piece)
+        units += chars
+    return units
+
+
+def _unit_widths(units: list[str], font_pt: float) -> list[float]:
+    """Each piece's width in points. Where every piece is one character (most lines), the
+    line's characters are looked up at once, not piece by piece."""
+    line = "".join(units)
+    ems = _char_ems(line) if len(line) == len(units) else map(width_em, units)
+    return [w * font_pt for w in ems]
 
 
 def _pieces(units: list[str]) -> int:
@@ -131,10 +152,10 @@ def _first_over(widths: list[float], start: int, used: float, limit: float) -> t
 
 def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
     limit = width_pt + 1e-6
-    widths = [w * font_pt for w in map(width_em, units)]
+    widths = _unit_widths(units, font_pt)
     if max(widths, default=0.0) > limit:
         units = _cut_wide(units, limit, font_pt)
-        widths = [w * font_pt for w in map(width_em, units)]
+        widths = _unit_widths(units, font_pt)
     lines: list[list[str]] = []
     current: list[str] = []
     used = 0.0

@@ -31,22 +31,26 @@ def row_heights(grid: Grid) -> list[float]:
 
 def _row_heights(grid: Grid) -> list[float]:
     t = grid.template
-    heights = [0.0] * grid.n_rows
-    for r in range(grid.head_rows):
+    head_rows, pt = grid.head_rows, t.body_pt
+    heights = [0.0] * head_rows + [line_height(pt)] * (grid.n_rows - head_rows)
+    for r in range(head_rows):
         (cell,) = grid.rows()[r]
         heights[r] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
-    for r in range(grid.head_rows, grid.n_rows):
-        heights[r] = line_height(t.body_pt)
+    span_widths: dict[tuple[int, int], float] = {}  # a form has a dozen spans, 180 cells
     tall = []
     for cell in grid.cells:
-        if cell.row < grid.head_rows or not cell.text:
+        if cell.row < head_rows or not cell.text:
             continue
-        width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
-        need = needed_height(cell.text, width, t.body_pt)
+        span = (cell.col, cell.colspan)
+        width = span_widths.get(span)
+        if width is None:
+            width = span_widths[span] = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
+        need = needed_height(cell.text, width, pt)
         if cell.rowspan == 1 or cell.row == grid.repeat_row:
             # Only the repeated row is printed again atop each page: a merge that starts
             # there must show its whole text within that row.
-            heights[cell.row] = max(heights[cell.row], need)
+            if need > heights[cell.row]:
+                heights[cell.row] = need
         else:
             tall.append((cell, need))
     for cell, need in tall:  # merged down: give the missing height to its last row
