@@ -317,12 +317,12 @@ def test_interrupted_write_leaves_earlier_output_and_no_temporary(tmp_path: Path
 
 
 def test_unwritable_output_names_the_file_and_the_reason(tmp_path: Path, monkeypatch):
-    from formgen import package
+    import tempfile  # package.py imports it when it writes a file
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(package.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     decls = tmp_path / "d"
     decls.mkdir()
     (decls / "x.yaml").write_text(GOOD, encoding="utf-8")

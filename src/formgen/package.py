@@ -11,7 +11,6 @@ import functools
 import hashlib
 import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,6 +297,8 @@ def put(path: str | Path, data: bytes) -> bool:
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when a file is written: with shutil and random, ~3 ms a start
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             _write_all(fh, data)
