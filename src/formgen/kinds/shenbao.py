@@ -35,6 +35,8 @@ from ..vocabulary import (
 
 N_COLUMNS = 8
 HEAD_ROWS = 2  # the title and the year line, printed above the table
+# The 申报's own keys at each level where other kinds may read keys too (kinds.LEVELS).
+_OWN_KEYS = {"top": TOP_KEYS, "funds_side": FUND_KEYS, "goals": GOAL_KEYS, "line": LINE_KEYS}
 
 
 # -- the walk ---------------------------------------------------------------------
@@ -47,17 +49,24 @@ class Walk(Reader):
         super().__init__(source, text)
         self.label_ids = label_ids
         self.extras: dict[str, dict[str, object]] = {}
-        # Looked up once per file, not once per line: for each level, the kinds that read
-        # keys of their own there (key, reader, keys), and the keys an indicator line may have.
+        # Looked up once per file, not once per mapping or line: for each level, the keys
+        # allowed there (the 申报's, then other kinds'), and the kinds that read keys of
+        # their own there (key, reader, keys); the keys those read on an indicator line.
+        registered = kinds.all_kinds()
+        self.allowed = {
+            level: _OWN_KEYS[level]
+            + tuple(k for kind in registered for k in kind.extra_keys.get(level, ()))
+            for level in kinds.LEVELS
+        }
         self.extra_readers = {
             level: [
                 (kind.key, kind.read_extra, frozenset(kind.extra_keys[level]))
-                for kind in kinds.all_kinds()
+                for kind in registered
                 if kind.read_extra is not None and kind.extra_keys.get(level)
             ]
             for level in kinds.LEVELS
         }
-        self.line_keys = LINE_KEYS + kinds.extra_keys("line")
+        self.extra_line_keys = frozenset().union(*(k for _, _, k in self.extra_readers["line"]))
 
     def read_extras(self, level: str, entries: dict, field: str) -> None:
         """Hand the keys other kinds read at this level to them (see kinds.FormKind)."""
@@ -72,7 +81,7 @@ class Walk(Reader):
         root = self.start(doc.root, doc.unit_root, UNIT_KEYS, doc.unit_text)
         # a broken unit file is reported once; the fields it would give are not "missing"
         required = tuple(k for k in TOP_REQUIRED if not (self.unit_broken and k in UNIT_KEYS))
-        top = self.mapping(root, "", TOP_KEYS + kinds.extra_keys("top"), required)
+        top = self.mapping(root, "", self.allowed["top"], required)
         if top is None:
             raise DeclarationError(self.problems)
         self.read_extras("top", top, "")
@@ -126,10 +135,7 @@ class Walk(Reader):
             field = f"项目资金.{side}"
             entries = {}
             if side in sides and not self._is_null(sides[side][1]):
-                entries = (
-                    self.mapping(sides[side][1], field, FUND_KEYS + kinds.extra_keys("funds_side"))
-                    or {}
-                )
+                entries = self.mapping(sides[side][1], field, self.allowed["funds_side"]) or {}
                 self.read_extras("funds_side", entries, field)
             result.append(
                 Funds(
@@ -145,7 +151,7 @@ class Walk(Reader):
         span: tuple[int, int] = (0, 0)
         if node is None:
             return span, (), ()
-        entries = self.mapping(node, "总体目标", GOAL_KEYS + kinds.extra_keys("goals"))
+        entries = self.mapping(node, "总体目标", self.allowed["goals"])
         if entries is None:
             return span, (), ()
         self.read_extras("goals", entries, "总体目标")
@@ -276,10 +282,11 @@ class Walk(Reader):
         return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
-        entries = self.mapping(node, field, self.line_keys, item=True)
+        entries = self.mapping(node, field, self.allowed["line"], item=True)
         if entries is None:
             return None
-        self.read_extras("line", entries, field)
+        if not self.extra_line_keys.isdisjoint(entries):  # most lines have only the 申报's
+            self.read_extras("line", entries, field)
         values = {
             k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items() if k in LINE_KEYS
         }
