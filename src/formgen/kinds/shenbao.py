@@ -531,6 +531,7 @@ def choose_columns(
     return best[2]
 
 
+@functools.lru_cache(maxsize=4096)  # the candidate splits depend on the template alone
 def _span_width(widths: tuple[float, ...], col: int, span: int) -> float:
     """The width of a cell spanning these columns, rounded as the checks see it."""
     return round(sum(widths[col : col + span]), 2)
@@ -619,12 +620,19 @@ class _LabelGroups:
             self.counted[key] = n
         return self.counted[key]
 
+    def _one_line_each(self, col: int, span: int, width: float) -> bool:
+        """Does every label of the group take one line at this width, so at any wider?"""
+        widest = self.groups[col, span][0][0]
+        return widest * self.pt <= measure.line_width_pt(width, self.pt)
+
     def orphans(self, splits: _Splits, spans: list[tuple[int, int]] | None = None) -> list[int]:
         """Per candidate split, how many labels (of the groups spanning `spans`, or all)
         leave a character alone on a line."""
         totals = [0] * len(splits.candidates)
         for col, span in self.groups if spans is None else spans:
             widths = splits.span_widths(col, span)
+            if not widths or self._one_line_each(col, span, min(widths)):
+                continue  # no split, or one line each under every split (most groups)
             counts = {width: self.count(col, span, width) for width in set(widths)}
             totals = [n + counts[width] for n, width in zip(totals, widths, strict=True)]
         return totals
@@ -634,9 +642,10 @@ class _TextHeights:
     """The table's height under a candidate split, from its text cells (not labels).
 
     A text's height depends only on the width of the columns it spans, so texts are
-    grouped by span, and per span and width the rows' heights are worked out once as
-    an array; a candidate's row heights are then the rowwise max of its spans' arrays.
-    Texts spanning several rows are fitted afterwards, in the order of the cells."""
+    grouped by span, and per span and width the rows where they need more than a line
+    are worked out once; a candidate's row heights are then the rowwise max of its
+    spans' rows (a line where none needs more). Texts spanning several rows are fitted
+    afterwards, in the order of the cells."""
 
     def __init__(self, cells: list[Cell], n_rows: int, pt: float):
         self.pt = pt
@@ -651,38 +660,37 @@ class _TextHeights:
                 if cell.rowspan > 1:
                     self.tall.append((*key, cell.row, cell.rowspan, cell.text))
                     continue
-                ems = _one_line_em(cell.text)
-                if cell.col in VALUE_COLUMNS:
-                    ems = max(ems, measure.number_em(cell.text))
+                ems = _line_ems(cell.text, cell.col in VALUE_COLUMNS)
                 self.texts.setdefault(key, []).append((ems, cell.row, cell.text))
         for texts in self.texts.values():
             texts.sort(key=itemgetter(0), reverse=True)
-        self.rows: dict[tuple[int, int, float], list[float]] = {}
+        self.rows: dict[tuple[int, int, float], list[tuple[int, float]]] = {}
 
-    def span_rows(self, col: int, span: int, width: float) -> list[float]:
-        """Per row, the height the span's one-row texts need at this width (a line where
-        it has none). A text within a line's ems, number included, needs that one line:
-        the texts after it, narrower, are not measured."""
+    def span_rows(self, col: int, span: int, width: float) -> list[tuple[int, float]]:
+        """The rows where the span's one-row texts need more than a line at this width, as
+        (row, height). A text within a line's ems, number included, needs one line: the
+        texts after it, narrower, are not measured."""
         key = (col, span, width)
         if key not in self.rows:
-            pt, numbered = self.pt, col in VALUE_COLUMNS
+            pt, numbered, line_pt = self.pt, col in VALUE_COLUMNS, self.line_pt
             cap = measure.per_line_em(width, pt)
-            rows = [self.line_pt] * self.n_rows
+            rows = []
             for ems, row, text in self.texts[col, span]:
                 if ems <= cap:
                     break
                 h = _text_height(text, numbered, width, pt)
-                if h > rows[row]:
-                    rows[row] = h
+                if h > line_pt:
+                    rows.append((row, h))
             self.rows[key] = rows
         return self.rows[key]
 
     def total(self, widths: tuple[float, ...]) -> float:
         """The height of the table's rows below the head, in points."""
         rows = [self.line_pt] * self.n_rows
-        if self.texts:
-            spans = [(col, span, _span_width(widths, col, span)) for col, span in self.texts]
-            rows = list(map(max, rows, *(self.span_rows(*s) for s in spans)))
+        for col, span in self.texts:
+            for row, h in self.span_rows(col, span, _span_width(widths, col, span)):
+                if h > rows[row]:
+                    rows[row] = h
         for col, span, row, rowspan, text in self.tall:  # in the order of the cells
             width = _span_width(widths, col, span)
             h = _text_height(text, col in VALUE_COLUMNS, width, self.pt)
@@ -699,6 +707,14 @@ def _one_line_em(text: str) -> float:
     """The ems a text takes on one line; infinite when it has several paragraphs, each of
     which takes a line of its own."""
     return math.inf if "\n" in text else measure.width_em(text)
+
+
+@functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
+def _line_ems(text: str, numbered: bool) -> float:
+    """The ems a text needs to take one line: its own, or (if `numbered`) its widest number
+    with its unit where that is wider (it would be cut)."""
+    ems = _one_line_em(text)
+    return max(ems, measure.number_em(text)) if numbered else ems
 
 
 @functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
