@@ -463,7 +463,10 @@ _styled = st.one_of(
     st.tuples(st.sampled_from(("|", ">", "|-", ">+", "|2")), _values).map(
         lambda p: p[0] + "\n  " + p[1].replace("\n", "\n  ")
     ),
-    st.sampled_from(("|", ">", "|\n", "''", '""', "!!null x", "!!str", "!!null '文字'")),
+    st.sampled_from(
+        ("|", ">", "|\n", "''", '""', "!!null x", "!!str", "!!null '文字'", "!x 文字", "!!binary x")
+    ),
+    st.sampled_from(("[文字, x]", "{文字: x}", "!!seq [x]", "!x [x]", "!!map {a: b}", "\n  - x")),
 )
 _documents = st.lists(st.tuples(st.sampled_from(("项目名称", "三级指标", "x")), _styled)).map(
     lambda entries: "".join(f"{key}{i}: {value}\n" for i, (key, value) in enumerate(entries))

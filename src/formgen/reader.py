@@ -897,9 +897,13 @@ class Reader:
     def text(self, node: Node | None, field: str, prose: bool = True) -> str | None:
         """A scalar's text as typed; None when empty. `prose`: a text shown in the form
         (not a number or a year), whose dropped ` #` comment is worth a warning."""
-        if node is None or not self._check_node(node, field):
+        if isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS:
+            # _check_node's work for the usual case, without the call: texts are most nodes
+            mark = node.start_mark
+            self.positions[field] = (mark.line + 1, mark.column + 1)
+        elif node is None or not self._check_node(node, field):
             return None
-        if not isinstance(node, ScalarNode):
+        else:
             self.not_text(node, field)
             return None
         style = node.style
