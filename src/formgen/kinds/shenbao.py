@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -432,20 +432,16 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         Cell(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3, field="总体目标.年度目标"),
     ]
     header_row = 10
-    indicator_cells, n_lines = _indicator_cells(decl, header_row + 1)
+    indicator_cells, n_lines, blocks = _indicator_cells(decl, header_row + 1)
     cells.append(Cell(header_row, 0, label("绩效指标"), LABEL, rowspan=1 + n_lines))
     for col, label_id in enumerate(
         ("一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"), start=1
     ):
         cells.append(Cell(header_row, col, label(label_id), LABEL))
-    cells += indicator_cells
-    cells.sort(key=attrgetter("row", "col"))
+    cells += indicator_cells  # every cell made in the grid's order, row by row (checked by Grid)
     n_rows = header_row + 1 + n_lines
     widths = choose_columns(cells, n_rows, t, breaks)
     cells = [_broken(c, widths, t, breaks) if c.text in breaks else c for c in cells]
-    blocks = tuple(
-        (c.row, c.row + c.rowspan - 1) for c in cells if c.col == 2 and c.row > header_row
-    )
     return Grid(
         tuple(cells),
         n_rows,
@@ -457,7 +453,7 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         head_rows=HEAD_ROWS,
         kind="申报表",
         repeat_row=header_row,
-        keep=blocks,
+        keep=tuple(blocks),
     )
 
 
@@ -731,27 +727,41 @@ def _text_height(text: str, numbered: bool, width: float, pt: float) -> float:
     )
 
 
-def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int]:
-    """FORM.md 'The indicator section': B per 一级, C/F per block, D/E and G/H per line."""
+def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int, list[tuple[int, int]]]:
+    """FORM.md 'The indicator section': B per 一级, C/F per block, D/E and G/H per line.
+    The cells come row by row in the grid's order (so the layout need not sort them),
+    with the section's number of rows and each block's first and last row (a block is
+    kept on one page)."""
     cells: list[Cell] = []
+    blocks: list[tuple[int, int]] = []
     row = top
     for group in decl.indicators:
-        group_top = row
-        for block in group.blocks:
-            mid = [line for line in block.lines if line.mid is not None]
-            annual = [line for line in block.lines if line.annual is not None]
-            n = max(len(mid), len(annual))
+        sides = [_block_sides(block) for block in group.blocks]
+        n_group = sum(n for _mid, _annual, n in sides)
+        if n_group:
+            cells.append(Cell(row, 1, group.name, LABEL, rowspan=n_group))
+        for block, (mid, annual, n) in zip(group.blocks, sides, strict=True):
             if n == 0:
                 continue
-            cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
-            cells.append(Cell(row, 5, block.annual_name if annual else "", LABEL, rowspan=n))
+            blocks.append((row, row + n - 1))
             for i in range(n):
-                cells += _side_cells(row + i, 3, mid[i] if i < len(mid) else None, "中期")
-                cells += _side_cells(row + i, 6, annual[i] if i < len(annual) else None, "年度")
-            row += n
-        if row > group_top:
-            cells.append(Cell(group_top, 1, group.name, LABEL, rowspan=row - group_top))
-    return cells, row - top
+                if i == 0:
+                    cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
+                cells += _side_cells(row, 3, mid[i] if i < len(mid) else None, "中期")
+                if i == 0:
+                    name = block.annual_name if annual else ""
+                    cells.append(Cell(row, 5, name, LABEL, rowspan=n))
+                cells += _side_cells(row, 6, annual[i] if i < len(annual) else None, "年度")
+                row += 1
+    return cells, row - top, blocks
+
+
+def _block_sides(block: Block) -> tuple[list[Line], list[Line], int]:
+    """A block's lines that have a 中期 side, those that have a 年度 side, and how many
+    rows the block takes."""
+    mid = [line for line in block.lines if line.mid is not None]
+    annual = [line for line in block.lines if line.annual is not None]
+    return mid, annual, max(len(mid), len(annual))
 
 
 def _side_cells(row: int, col: int, line: Line | None, name: str) -> tuple[Cell, Cell]:
