@@ -296,12 +296,13 @@ _QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ ]*:(?:[ ]|$)"""
 # Every line of a text, one match each: its indent, then the rest of it (`body`): a list
 # item's dashes, and a key, its separator and what follows, when the line has them.
 # One findall splits a whole file: the pre-scan runs on every line of every file.
-# A key cannot hold a colon, so it is all of the characters before the first one: taken
-# possessively (`*+`), the engine does not try each shorter key on a line without a colon.
+# Every part is taken possessively (`*+`, `++`: never given back), as the rest of the
+# pattern matches whatever is left: the engine keeps no places to go back to. A key cannot
+# hold a colon, so it is all of the characters before the first one.
 _LINES = re.compile(
-    r"""^(?P<indent>[ ]*)
+    r"""^(?P<indent>[ ]*+)
     (?P<body>
-        (?P<dash>(?:-[ ]+)+|-$)?
+        (?P<dash>(?:-[ ]++)++|-$)?
         (?:(?P<key>[^\s:：#'"][^\s:：]*+)(?P<sep>：|:)(?P<rest>.*))?
         .*
     )$""",
