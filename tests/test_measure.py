@@ -184,3 +184,15 @@ def test_piece_widths_are_each_pieces_width(text, glue):
     for paragraph in text.split("\n"):
         units = measure._units(paragraph, glue)
         assert measure._unit_widths(units, PT) == [measure.width_em(u) * PT for u in units]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("网络安全监测，。、；：（）“”　—W\u00a0")), max_size=60)
+)
+def test_piece_widths_of_lines_without_listed_characters(text):
+    """A line of characters the table does not list (CJK, W) takes one font size a piece
+    without looking them up; one holding listed ones (the em dash, the no-break space)
+    looks them up: either way the widths of measuring each piece."""
+    units = measure._units(text, True)
+    assert measure._unit_widths(units, PT) == [measure.width_em(u) * PT for u in units]

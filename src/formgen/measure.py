@@ -110,10 +110,14 @@ def _units(line: str, glue_numbers: bool) -> list[str]:
 
 def _unit_widths(units: list[str], font_pt: float) -> list[float]:
     """Each piece's width in points. Where every piece is one character (most lines), the
-    line's characters are looked up at once, not piece by piece."""
+    line's characters are looked up at once, not piece by piece; a line of none the table
+    lists (most CJK lines) is not looked up at all."""
     line = "".join(units)
-    ems = _char_ems(line) if len(line) == len(units) else map(width_em, units)
-    return [w * font_pt for w in ems]
+    if len(line) != len(units):
+        return [width_em(unit) * font_pt for unit in units]
+    if _in_table().search(line) is None:
+        return [font_pt] * len(units)  # one em each (1.0 * font_pt is font_pt)
+    return [w * font_pt for w in _char_ems(line)]
 
 
 def _pieces(units: list[str]) -> int:
