@@ -15,7 +15,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
 
 from formgen.errors import Problem
 from formgen.loader import loads
@@ -301,12 +300,10 @@ def test_the_depth_check_at_the_limit():
             assert _too_deep(text) == plain_too_deep(text), (depth, text)
 
 
-class _PlainLoader(_Loader):
-    """_Loader as it was: PyYAML's own per-node resolver calls, which _Loader skips, and
-    the tags from the class's DEFAULT_*_TAG."""
-
-    descend_resolver = BaseResolver.descend_resolver
-    ascend_resolver = BaseResolver.ascend_resolver
+class _PlainLoader(yaml.CSafeLoader):
+    """_Loader as it was: a whole CSafeLoader (parser, constructor and resolver), with
+    PyYAML's own per-node resolver calls, which _Loader skips, and the tags from the
+    class's DEFAULT_*_TAG."""
 
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode:
@@ -335,6 +332,9 @@ def test_composing_without_the_resolver_calls_gives_the_same_nodes():
         "",
         "- a\n- b: c\n",
         "a: 'null'\nb: \"~\"\nc: NULL\nd:\ne: Null\n? f\n",
+        "a: !!str 1\nb: !x {c: !!null d}\nc: !!seq [x]\n? [k]\n: v\n",
+        "a: &x 1\nb: *x\nc: &y {d: e}\nf: *y\n",
+        "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\nb: !<tag:x> 2\n",
     ]
     for text in texts:
         mine = yaml.compose(text, Loader=_Loader)

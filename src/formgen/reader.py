@@ -23,7 +23,9 @@ from .errors import DeclarationError, Problem
 from .vocabulary import PLAIN_NUMBER, SPAN, UNIT_FILE, YEAR, closest
 
 try:  # libyaml: several times faster than the pure-Python parser
-    from yaml import CSafeLoader as _BaseLoader
+    # Its parser alone: nodes are all we compose, nothing is constructed from them, so the
+    # constructor and resolver that a Loader also sets up for each file are left out.
+    from yaml._yaml import CParser as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
@@ -543,7 +545,7 @@ def refuse_yaml_features(text: str, source: str) -> None:
     aliases = 0
     lines = text.split("\n")
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in yaml.scan(text, Loader=_Loader):  # type: ignore[arg-type]  # a parser is enough
             if isinstance(token, yaml.AliasToken) and aliases:
                 continue  # its anchor is reported; once is enough (a "billion laughs" has many)
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
@@ -609,7 +611,8 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
     if slips:
         raise DeclarationError(slips)
     try:
-        root = yaml.compose(_NamedText(text, source) if named else text, Loader=_Loader)
+        stream = _NamedText(text, source) if named else text
+        root = yaml.compose(stream, Loader=_Loader)  # type: ignore[arg-type]  # a parser is enough
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
