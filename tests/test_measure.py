@@ -196,3 +196,50 @@ def test_piece_widths_of_lines_without_listed_characters(text):
     looks them up: either way the widths of measuring each piece."""
     units = measure._units(text, True)
     assert measure._unit_widths(units, PT) == [measure.width_em(u) * PT for u in units]
+
+
+# Mostly plain CJK (one em, a piece each, nothing kinsoku moves), now and then a character
+# that takes a paragraph off the plain path: punctuation, digits, Latin, spaces, é, listed ones.
+PLAIN_MOSTLY = st.text(
+    alphabet=st.sampled_from(
+        list("网络安全监测信息巡查和舆情处置项目经费") * 8 + list("，（5a é—\n")
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    PLAIN_MOSTLY,
+    st.floats(min_value=0.3, max_value=12.0),
+    st.sampled_from([9.0, 10.5, 11.0, 12.0, 14.0, 16.0]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_plain_paragraphs_are_cut_as_breaking_cuts_them(text, width_cm, font_pt, glue, kinsoku):
+    """A paragraph of plain CJK is cut into runs of as many characters as a line holds,
+    without _break: the lines of breaking it piece by piece, at any width and size."""
+    width_pt = measure.line_width_pt(width_cm, font_pt)
+    slow = []
+    for paragraph in text.split("\n"):
+        if paragraph and measure.width_em(paragraph) * font_pt <= width_pt:
+            slow.append(paragraph.rstrip())
+            continue
+        units = _pieces_one_by_one(paragraph, glue)
+        slow += measure._break(units, width_pt, font_pt, kinsoku) if units else [""]
+    fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue, kinsoku=kinsoku)
+    assert fast == slow
+
+
+def test_plain_path_takes_only_plain_paragraphs():
+    plain = measure._not_plain()
+    assert plain.search("网络安全监测信息巡查") is None
+    for other in ["，", "（", "5", "a", " ", "　", "é", "—", "…", "%", "\u00a0"]:
+        assert plain.search(other), repr(other)
+
+
+def test_plain_lines_hold_what_the_width_holds():
+    """By hand: a cell of width_for(4) holds four one-em characters a line."""
+    four = measure.width_for(4, PT)
+    assert measure.lines("网络安全监测信息巡查", four, PT) == ["网络安全", "监测信息", "巡查"]
+    assert measure._plain_capacity(PT, measure.line_width_pt(four, PT)) == 4

@@ -206,6 +206,26 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
     return ["".join(parts).rstrip() for parts in lines]
 
 
+@functools.cache
+def _not_plain() -> re.Pattern[str]:
+    """A character that keeps a paragraph off the plain path of `lines`: one the table
+    lists, a space, a Latin letter or digit (they make pieces of several characters) or
+    punctuation kinsoku moves."""
+    chars = "".join(sorted(set(_metrics()[0]) | NO_LINE_START | NO_LINE_END))
+    return re.compile(rf"[{re.escape(chars)}\s!-~\u00a0-\u024f]")
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_capacity(font_pt: float, width_pt: float) -> int:
+    """How many one-em pieces a line holds, summed one by one as _break fills a line."""
+    limit = width_pt + 1e-6
+    used, count = 0.0, 0
+    while used + font_pt <= limit:
+        used += font_pt
+        count += 1
+    return count
+
+
 def line_width_pt(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
     """Points a line of a cell this wide holds (at least one character): a paragraph whose
     width_em times the font size is within it takes one line."""
@@ -229,6 +249,12 @@ def lines(
     for paragraph in text.split("\n"):
         if paragraph and width_em(paragraph) * font_pt <= width_pt:
             out.append(paragraph.rstrip())  # it fits whole: no breaking to work out
+            continue
+        if paragraph and _not_plain().search(paragraph) is None:
+            # Every character one em and a piece of its own, none that kinsoku moves (most
+            # CJK labels and names): each line holds as many as fit, what _break gives.
+            cap = _plain_capacity(font_pt, width_pt)
+            out += [paragraph[i : i + cap] for i in range(0, len(paragraph), cap)]
             continue
         units = _units(paragraph, glue_numbers)
         out.extend(_break(units, width_pt, font_pt, kinsoku) if units else [""])
