@@ -24,7 +24,7 @@ from .docx_writer import docx_bytes
 from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
 from .grid import Grid
 from .kinds import DEFAULT_KIND, all_kinds
-from .loader import load
+from .loader import load, loads
 from .package import put, write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
@@ -194,19 +194,41 @@ def _file_bytes(path: Path | None) -> bytes:
         return b""
 
 
-def _own_inputs(source: Path) -> tuple[bytes, bytes, bytes]:
+def _read_whole(path: Path | None) -> bytes | None:
+    """A file's bytes; None when it is absent, unreadable or oversized (loading says why)."""
+    try:
+        if path is None or path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+# A declaration's bytes and its unit file's (bytes, name), as the loader takes them
+Preread = tuple[bytes, tuple[bytes, str] | None]
+
+
+def _own_inputs(source: Path) -> tuple[tuple[bytes, bytes, bytes], Preread | None]:
     """The files one form is made from: its declaration, unit file and project settings.
     Hashed with common_inputs, they are everything a form is made from: equal hashes give
-    byte-identical outputs."""
+    byte-identical outputs. When the declaration and its unit file are read whole, they
+    are also returned to be loaded: the form is made from the bytes hashed, read once."""
     try:
         settings = settings_for(source).source
     except FormgenError:  # reported when the form is built
         settings = ""
-    return (
-        _file_bytes(source),
-        _file_bytes(unit_file_for(source)),
+    unit = unit_file_for(source)
+    data, unit_data = _read_whole(source), _read_whole(unit)
+    hashed = (
+        _file_bytes(source) if data is None else data,
+        _file_bytes(unit) if unit_data is None else unit_data,
         _file_bytes(Path(settings) if settings else None),
     )
+    if data is None:
+        return hashed, None  # loading reads it again and says what is wrong
+    if unit is None:
+        return hashed, (data, None)
+    return hashed, None if unit_data is None else (data, (unit_data, str(unit)))
 
 
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
@@ -236,13 +258,18 @@ def build_one(
     output: Path,
     formats: tuple[str, ...] = FORMATS,
     template: Template | None = None,
+    preread: Preread | None = None,
 ) -> FormResult:
     """Load, check, lay out and write every form a declaration makes (its 申报表, and the
-    forms of other kinds that apply to it); errors are returned, never raised."""
+    forms of other kinds that apply to it); errors are returned, never raised. `preread`:
+    the declaration's and unit file's bytes, when the caller has read them."""
     result = FormResult(source, stem.as_posix())
     template = template or default_template()
     try:
-        decl = load(source, template=template)
+        if preread is None:
+            decl = load(source, template=template)
+        else:
+            decl = loads(preread[0], str(source), template=template, unit=preread[1])
         context = Context(decl, settings_for(source))
         kinds = context.kinds()
         for kind in kinds:  # the grids the rules see are the ones written
@@ -269,9 +296,9 @@ def build_one(
 
 
 def _build_task(task: tuple) -> FormResult:
-    source, stem, output, formats, template, inputs = task
+    source, stem, output, formats, template, inputs, preread = task
     try:
-        result = build_one(source, stem, output, formats, template)
+        result = build_one(source, stem, output, formats, template, preread)
     except Exception as exc:  # a bug must not take the other forms down
         if os.environ.get("FORMGEN_DEBUG"):
             raise
@@ -478,7 +505,7 @@ def build(
             continue
         key = stem.as_posix()
         current[_source_key(source, output)] = key
-        own = _own_inputs(source)  # read once for both hashes
+        own, preread = _own_inputs(source)  # read once for both hashes and for loading
         inputs = _digest(base.encode(), *own)
         contents[stem.as_posix()] = _digest(content_base.encode(), *own)
         entry = forms.get(key)
@@ -493,7 +520,7 @@ def build(
         if edited:
             report(_edited_refusal(source, stem, edited))
         else:
-            tasks.append((source, stem, output, formats, template, inputs))
+            tasks.append((source, stem, output, formats, template, inputs, preread))
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
     content_changed: set[str] = set()  # forms whose declaration (or template…) changed
