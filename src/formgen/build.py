@@ -62,6 +62,7 @@ class FormResult:
     kept: list[Path] = field(default_factory=list)  # outputs that already held their bytes
     skipped: bool = False  # unchanged since the last build
     inputs: str = ""  # hash of everything the form is made from
+    content: str = ""  # the same without the formats: whether what the form shows changed
     row: ProjectRow | None = None  # its line in the unit's summary, when it could be loaded
 
     @property
@@ -296,7 +297,11 @@ def build_one(
 
 
 def _build_task(task: tuple) -> FormResult:
-    source, stem, output, formats, template, inputs, preread = task
+    """Build one form, its inputs hashed from the very bytes it is loaded from. They are
+    read here, not when the forms are found: a build of many forms would otherwise hold
+    every declaration's bytes until its turn."""
+    source, stem, output, formats, template, base, content_base = task
+    own, preread = _own_inputs(source)
     try:
         result = build_one(source, stem, output, formats, template, preread)
     except Exception as exc:  # a bug must not take the other forms down
@@ -308,7 +313,8 @@ def _build_task(task: tuple) -> FormResult:
             f"内部错误：{type(exc).__name__}: {exc}",
             "在命令名前加 --debug 重新运行（如“formgen --debug build”）可看到详细信息；请连同申报文件报告给维护人员",
         )
-    result.inputs = inputs
+    result.inputs = _digest(base.encode(), *own)
+    result.content = _digest(content_base.encode(), *own)
     return result
 
 
@@ -476,7 +482,6 @@ def build(
     base = common_inputs(formats, template)
     # the same without the formats: whether the form's content changed, whatever was asked for
     content_base = common_inputs((), template)
-    contents: dict[str, str] = {}
     claimed: dict[str, Path] = {}  # output stem, case-folded → the declaration that writes it
     current: dict[str, str] = {}  # source key → its output stem in this build
 
@@ -505,22 +510,23 @@ def build(
             continue
         key = stem.as_posix()
         current[_source_key(source, output)] = key
-        own, preread = _own_inputs(source)  # read once for both hashes and for loading
-        inputs = _digest(base.encode(), *own)
-        contents[stem.as_posix()] = _digest(content_base.encode(), *own)
         entry = forms.get(key)
-        if not force and entry is not None and _unchanged(entry, inputs, output, stem):
-            outputs = list(_recorded(entry, output, stem, formats))
-            result = FormResult(source, key, skipped=True, inputs=inputs, outputs=outputs)
-            result.warnings = _restored_warnings(entry, source, output)
-            result.row = row_from_record(entry.get("summary"), source.name, result.warnings)
-            report(result)
-            continue
+        if (
+            not force and entry is not None
+        ):  # unchanged since the last build? (else hashed when built)
+            inputs = _digest(base.encode(), *_own_inputs(source)[0])
+            if _unchanged(entry, inputs, output, stem):
+                outputs = list(_recorded(entry, output, stem, formats))
+                result = FormResult(source, key, skipped=True, inputs=inputs, outputs=outputs)
+                result.warnings = _restored_warnings(entry, source, output)
+                result.row = row_from_record(entry.get("summary"), source.name, result.warnings)
+                report(result)
+                continue
         edited = [] if force else _edited(entry, output, stem, formats)
         if edited:
             report(_edited_refusal(source, stem, edited))
         else:
-            tasks.append((source, stem, output, formats, template, inputs, preread))
+            tasks.append((source, stem, output, formats, template, base, content_base))
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
     content_changed: set[str] = set()  # forms whose declaration (or template…) changed
@@ -529,7 +535,7 @@ def build(
         if result.ok:
             previous = forms.get(result.stem) or {}
             old = previous.get("outputs") or {}
-            content = contents.get(result.stem, "")
+            content = result.content
             # a record without "content" comes from an older formgen: keep its other files
             changed = previous.get("content", content) != content
             if changed:
@@ -552,7 +558,7 @@ def build(
             forms[result.stem] = {
                 "source": _source_key(result.source, output),
                 "inputs": result.inputs,
-                "content": contents.get(result.stem, ""),
+                "content": result.content,
                 "outputs": {**kept, **result.hashes},
                 "warnings": _stored_warnings(result, output),
                 "summary": row_record(result.row) if result.row else None,
