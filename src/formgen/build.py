@@ -122,6 +122,8 @@ def rooted_stem(file: Path) -> Path | None:
     if named and _inside(file, Path(named)):
         return file.resolve().relative_to(named).with_suffix("")
     absolute = file.absolute()
+    if ROOT_NAME not in absolute.parts[:-1]:  # most files: no Path made per parent
+        return None
     for folder in absolute.parents:
         if folder.name == ROOT_NAME:
             return absolute.relative_to(folder).with_suffix("")
@@ -152,7 +154,7 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
         else:
             files = []
         for file, base in files:
-            key = file.resolve()
+            key = _resolved(file)
             if key not in found:
                 stem = rooted_stem(file) or file.relative_to(base).with_suffix("")
                 found[key] = (file, stem)
@@ -414,13 +416,20 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
 @functools.lru_cache(maxsize=4096)
 def _source_key(source: Path, output: Path) -> str:
     """A file's path relative to the output folder (asked once per warning: cached)."""
-    return Path(os.path.relpath(source.resolve(), _resolved(output))).as_posix()
+    return Path(os.path.relpath(_resolved(source), _resolved(output))).as_posix()
 
 
-@functools.lru_cache(maxsize=64)
-def _resolved(folder: Path) -> Path:
-    """The output folder's real path, worked out once, not once per form."""
-    return folder.resolve()
+@functools.lru_cache(maxsize=4096)
+def _resolved(path: Path) -> Path:
+    """A path's real path, worked out once per build (finding the declarations needs the
+    declarations', the manifest the same and the output folder's)."""
+    return path.resolve()
+
+
+def _forget_paths() -> None:
+    """Resolve paths afresh (at the start of each build: links may have changed)."""
+    _resolved.cache_clear()
+    _source_key.cache_clear()
 
 
 def _stored_warnings(result: FormResult, output: Path) -> list[dict]:
@@ -472,6 +481,7 @@ def build(
     unless `force`; a skipped form reports the warnings it had when it was built."""
     started = time.perf_counter()
     forget_settings()
+    _forget_paths()
     output = Path(output)
     formats = with_sources(formats)
     template = template or default_template()
@@ -840,6 +850,7 @@ def _remove_orphans(forms: dict, output: Path, current: dict[str, str]) -> list[
 def check_paths(paths: Iterable[str | Path]) -> list[FormResult]:
     """Load and check every declaration under `paths`; nothing is written."""
     forget_settings()
+    _forget_paths()
     results = []
     for source, stem in find_declarations(Path(p) for p in paths):
         result = FormResult(source, stem.as_posix())
