@@ -232,7 +232,7 @@ def test_plain_paragraphs_are_cut_as_breaking_cuts_them(text, width_cm, font_pt,
 
 
 def test_plain_path_takes_only_plain_paragraphs():
-    plain = measure._not_plain()
+    plain = measure._not_em(False)
     assert plain.search("网络安全监测信息巡查") is None
     for other in ["，", "（", "5", "a", " ", "　", "é", "—", "…", "%", "\u00a0"]:
         assert plain.search(other), repr(other)
@@ -242,4 +242,46 @@ def test_plain_lines_hold_what_the_width_holds():
     """By hand: a cell of width_for(4) holds four one-em characters a line."""
     four = measure.width_for(4, PT)
     assert measure.lines("网络安全监测信息巡查", four, PT) == ["网络安全", "监测信息", "巡查"]
-    assert measure._plain_capacity(PT, measure.line_width_pt(four, PT)) == 4
+    assert measure._em_capacity(PT, measure.line_width_pt(four, PT)) == 4
+
+
+# One em a character and a piece each, with the punctuation kinsoku moves (and now and then
+# a character that takes the paragraph off this path).
+EM_WITH_PUNCTUATION = st.text(
+    alphabet=st.sampled_from(
+        list("网络安全监测信息巡查") * 4
+        + list("，。、；：！？）】》”’…—～（【《“‘〔［")
+        + list("5a ")
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    EM_WITH_PUNCTUATION,
+    st.floats(min_value=0.3, max_value=6.0),
+    st.sampled_from([9.0, 10.5, 11.0, 12.0, 14.0, 16.0, 10.3]),
+    st.booleans(),
+)
+def test_em_paragraphs_with_punctuation_break_as_breaking_does(text, width_cm, font_pt, glue):
+    """A paragraph of one-em pieces with kinsoku punctuation is filled and its pieces moved
+    down by index (_break_em): the lines of breaking it piece by piece, narrow cells too."""
+    width_pt = measure.line_width_pt(width_cm, font_pt)
+    slow = []
+    for paragraph in text.split("\n"):
+        if paragraph and measure.width_em(paragraph) * font_pt <= width_pt:
+            slow.append(paragraph.rstrip())
+            continue
+        units = _pieces_one_by_one(paragraph, glue)
+        slow += measure._break(units, width_pt, font_pt) if units else [""]
+    assert measure.lines(text, width_cm, font_pt, glue_numbers=glue) == slow
+
+
+def test_em_paragraph_by_hand():
+    """Four a line: a comma may not start a line (the character before moves down with
+    it), an opening bracket may not end one (it moves down)."""
+    four = measure.width_for(4, PT)
+    assert measure.lines("网络安全，监测", four, PT) == ["网络安", "全，监测"]
+    assert measure.lines("网络安（全）监测", four, PT) == ["网络安", "（全）监", "测"]
+    assert measure.lines("网络安全监测信息", four, PT) == ["网络安全", "监测信息"]

@@ -207,23 +207,46 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
 
 
 @functools.cache
-def _not_plain() -> re.Pattern[str]:
-    """A character that keeps a paragraph off the plain path of `lines`: one the table
-    lists, a space, a Latin letter or digit (they make pieces of several characters) or
-    punctuation kinsoku moves."""
-    chars = "".join(sorted(set(_metrics()[0]) | NO_LINE_START | NO_LINE_END))
-    return re.compile(rf"[{re.escape(chars)}\s!-~\u00a0-\u024f]")
+def _not_em(kinsoku: bool) -> re.Pattern[str]:
+    """A character that keeps a paragraph off the one-em paths of `lines`: one the table
+    lists, a space, a Latin letter or digit (they make pieces of several characters);
+    with kinsoku=False also punctuation kinsoku moves."""
+    chars = set(_metrics()[0]) | (set() if kinsoku else NO_LINE_START | NO_LINE_END)
+    return re.compile(rf"[{re.escape(''.join(sorted(chars)))}\s!-~\u00a0-\u024f]")
 
 
-@functools.lru_cache(maxsize=256)
-def _plain_capacity(font_pt: float, width_pt: float) -> int:
-    """How many one-em pieces a line holds, summed one by one as _break fills a line."""
+@functools.lru_cache(maxsize=1024)
+def _em_capacity(font_pt: float, width_pt: float, held: int = 0) -> int:
+    """How many more one-em pieces a line holding `held` of them takes, summed one by one
+    from the width _break gives those (held × the font size) as _break fills a line."""
     limit = width_pt + 1e-6
-    used, count = 0.0, 0
+    used, count = held * font_pt, 0
     while used + font_pt <= limit:
         used += font_pt
         count += 1
     return count
+
+
+def _break_em(paragraph: str, width_pt: float, font_pt: float) -> list[str]:
+    """_break's lines for a paragraph whose characters are one em and a piece each (no
+    spaces): the same filling and kinsoku moves, by index, without measuring pieces. (The
+    pieces moved down always fit on the next line: fewer than a line held, all one em.)"""
+    n = len(paragraph)
+    lines: list[str] = []
+    start = 0  # where the line being filled starts
+    i = 0  # the first character not yet on it
+    while True:
+        j = i + _em_capacity(font_pt, width_pt, i - start)  # the first that does not fit
+        if j >= n:
+            lines.append(paragraph[start:])
+            return lines
+        end = j  # the line ends before `end`; the pieces from it on move down
+        while paragraph[end] in NO_LINE_START and end - start > 1:
+            end -= 1
+        while paragraph[end - 1] in NO_LINE_END and end - start > 1:
+            end -= 1
+        lines.append(paragraph[start:end])
+        start, i = end, j + 1
 
 
 def line_width_pt(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
@@ -250,10 +273,13 @@ def lines(
         if paragraph and width_em(paragraph) * font_pt <= width_pt:
             out.append(paragraph.rstrip())  # it fits whole: no breaking to work out
             continue
-        if paragraph and _not_plain().search(paragraph) is None:
+        if kinsoku and paragraph and _not_em(True).search(paragraph) is None:
+            out += _break_em(paragraph, width_pt, font_pt)  # one em a piece, with punctuation
+            continue
+        if paragraph and _not_em(False).search(paragraph) is None:
             # Every character one em and a piece of its own, none that kinsoku moves (most
             # CJK labels and names): each line holds as many as fit, what _break gives.
-            cap = _plain_capacity(font_pt, width_pt)
+            cap = _em_capacity(font_pt, width_pt)
             out += [paragraph[i : i + cap] for i in range(0, len(paragraph), cap)]
             continue
         units = _units(paragraph, glue_numbers)
