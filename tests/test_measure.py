@@ -198,6 +198,20 @@ def test_piece_widths_of_lines_without_listed_characters(text):
     assert measure._unit_widths(units, PT) == [measure.width_em(u) * PT for u in units]
 
 
+def _lines_piece_by_piece(text, width_cm, font_pt, glue, kinsoku=True):
+    """lines() without its one-em paths: each paragraph that does not fit whole is cut
+    into its pieces one by one and broken by _break."""
+    width_pt = measure.line_width_pt(width_cm, font_pt)
+    slow = []
+    for paragraph in text.split("\n"):
+        if paragraph and measure.width_em(paragraph) * font_pt <= width_pt:
+            slow.append(paragraph.rstrip())
+            continue
+        units = _pieces_one_by_one(paragraph, glue)
+        slow += measure._break(units, width_pt, font_pt, kinsoku) if units else [""]
+    return slow
+
+
 # Mostly plain CJK (one em, a piece each, nothing kinsoku moves), now and then a character
 # that takes a paragraph off the plain path: punctuation, digits, Latin, spaces, é, listed ones.
 PLAIN_MOSTLY = st.text(
@@ -219,16 +233,8 @@ PLAIN_MOSTLY = st.text(
 def test_plain_paragraphs_are_cut_as_breaking_cuts_them(text, width_cm, font_pt, glue, kinsoku):
     """A paragraph of plain CJK is cut into runs of as many characters as a line holds,
     without _break: the lines of breaking it piece by piece, at any width and size."""
-    width_pt = measure.line_width_pt(width_cm, font_pt)
-    slow = []
-    for paragraph in text.split("\n"):
-        if paragraph and measure.width_em(paragraph) * font_pt <= width_pt:
-            slow.append(paragraph.rstrip())
-            continue
-        units = _pieces_one_by_one(paragraph, glue)
-        slow += measure._break(units, width_pt, font_pt, kinsoku) if units else [""]
     fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue, kinsoku=kinsoku)
-    assert fast == slow
+    assert fast == _lines_piece_by_piece(text, width_cm, font_pt, glue, kinsoku)
 
 
 def test_plain_path_takes_only_plain_paragraphs():
@@ -267,15 +273,8 @@ EM_WITH_PUNCTUATION = st.text(
 def test_em_paragraphs_with_punctuation_break_as_breaking_does(text, width_cm, font_pt, glue):
     """A paragraph of one-em pieces with kinsoku punctuation is filled and its pieces moved
     down by index (_break_em): the lines of breaking it piece by piece, narrow cells too."""
-    width_pt = measure.line_width_pt(width_cm, font_pt)
-    slow = []
-    for paragraph in text.split("\n"):
-        if paragraph and measure.width_em(paragraph) * font_pt <= width_pt:
-            slow.append(paragraph.rstrip())
-            continue
-        units = _pieces_one_by_one(paragraph, glue)
-        slow += measure._break(units, width_pt, font_pt) if units else [""]
-    assert measure.lines(text, width_cm, font_pt, glue_numbers=glue) == slow
+    fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue)
+    assert fast == _lines_piece_by_piece(text, width_cm, font_pt, glue)
 
 
 def test_em_paragraph_by_hand():
