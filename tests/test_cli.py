@@ -31,6 +31,7 @@ def test_force_says_which_files_came_out_the_same_and_were_not_written(project: 
     assert run.stdout.count("（与原文件相同，未改写）") == 7  # the six forms and the summary
     summary = "已生成（单位汇总）：output/中共宿州市委网络安全和信息化委员会办公室项目汇总表.xlsx"
     assert f"{summary}（与原文件相同，未改写）\n" in run.stdout
+    assert "警告 1 条，单位汇总 1 个文件（与原文件相同、未改写），用时" in run.stdout
     path = project / "declarations" / "劳务派遣人员经费.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("项目期: 长期") == 1
@@ -40,6 +41,7 @@ def test_force_says_which_files_came_out_the_same_and_were_not_written(project: 
     changed = "已生成：declarations/劳务派遣人员经费.yaml → output/劳务派遣人员经费.docx、output/劳务派遣人员经费.xlsx\n"
     assert changed in run.stdout
     assert f"{summary}\n" in run.stdout  # its 项目期 column changed: written again
+    assert "警告 1 条，单位汇总 1 个文件，用时" in run.stdout
 
 
 def test_bad_declaration_beside_good_ones(project: Path):

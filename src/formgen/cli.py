@@ -165,12 +165,23 @@ def build_command(
     click.echo(
         f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件{same}），"
         f"未改动跳过 {skipped} 份，失败 {failed} 份，警告 {warnings} 条，"
-        f"用时 {report.seconds:.2f} 秒。"
+        f"{_folder_note(report)}用时 {report.seconds:.2f} 秒。"
     )
     if warnings and quiet:
         click.echo("  警告的内容：去掉 -q 再运行，或运行 formgen check")
     if failed or report.problems:
         sys.exit(1)
+
+
+def _folder_note(report) -> str:
+    """The unit folders' files written (summaries, indexes, bundles), for the last line."""
+    n, same = len(report.folder_outputs), len(report.folder_kept)
+    if not n:
+        return ""
+    if same:
+        kept = "与原文件相同、未改写" if same == n else f"其中 {same} 个与原文件相同、未改写"
+        return f"单位汇总 {n} 个文件（{kept}），"
+    return f"单位汇总 {n} 个文件，"
 
 
 def _kept_note(result) -> str:
