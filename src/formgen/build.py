@@ -154,7 +154,7 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
         else:
             files = []
         for file, base in files:
-            key = _resolved(file)
+            key = file.resolve()
             if key not in found:
                 stem = rooted_stem(file) or file.relative_to(base).with_suffix("")
                 found[key] = (file, stem)
@@ -416,14 +416,14 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
 @functools.lru_cache(maxsize=4096)
 def _source_key(source: Path, output: Path) -> str:
     """A file's path relative to the output folder (asked once per warning: cached)."""
-    return Path(os.path.relpath(_resolved(source), _resolved(output))).as_posix()
+    return Path(os.path.relpath(source.resolve(), _resolved(output))).as_posix()
 
 
-@functools.lru_cache(maxsize=4096)
-def _resolved(path: Path) -> Path:
-    """A path's real path, worked out once per build (finding the declarations needs the
-    declarations', the manifest the same and the output folder's)."""
-    return path.resolve()
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """The output folder's real path, worked out once per build, not once per form. (Not
+    the declarations': a cache of a path per form would grow with the build.)"""
+    return folder.resolve()
 
 
 def _forget_paths() -> None:

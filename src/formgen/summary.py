@@ -264,7 +264,7 @@ def text_height(text: str, width_cm: float, size_pt: float) -> float:
     return count * size_pt * line_em() + ROW_PADDING_PT
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _paragraph_lines(paragraph: str, width_cm: float, size_pt: float) -> int:
     """Cached: the same rule at the same line gives the same finding in many projects."""
     return n_lines(paragraph, width_cm, size_pt)
