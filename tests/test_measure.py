@@ -231,17 +231,19 @@ PLAIN_MOSTLY = st.text(
     st.booleans(),
 )
 def test_plain_paragraphs_are_cut_as_breaking_cuts_them(text, width_cm, font_pt, glue, kinsoku):
-    """A paragraph of plain CJK is cut into runs of as many characters as a line holds,
-    without _break: the lines of breaking it piece by piece, at any width and size."""
+    """A paragraph of plain CJK is filled by index (_break_em), without _break: the lines
+    of breaking it piece by piece, at any width and size, with kinsoku or without."""
     fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue, kinsoku=kinsoku)
     assert fast == _lines_piece_by_piece(text, width_cm, font_pt, glue, kinsoku)
 
 
-def test_plain_path_takes_only_plain_paragraphs():
-    plain = measure._not_em(False)
-    assert plain.search("网络安全监测信息巡查") is None
-    for other in ["，", "（", "5", "a", " ", "　", "é", "—", "…", "%", "\u00a0"]:
-        assert plain.search(other), repr(other)
+def test_one_em_path_takes_only_one_em_pieces():
+    """CJK and its punctuation go to _break_em; what is narrower (every character the
+    table lists), spaces and what makes pieces of several characters do not."""
+    one_em = measure._not_one_em()
+    assert one_em.search("网络安全监测信息巡查，。（）“”《》、；：") is None
+    for other in ["5", "a", " ", "　", "é", "\u00a0", "\n", *measure._metrics()[0]]:
+        assert one_em.search(other), repr(other)
 
 
 def test_plain_lines_hold_what_the_width_holds():
@@ -269,12 +271,16 @@ EM_WITH_PUNCTUATION = st.text(
     st.floats(min_value=0.3, max_value=6.0),
     st.sampled_from([9.0, 10.5, 11.0, 12.0, 14.0, 16.0, 10.3]),
     st.booleans(),
+    st.booleans(),
 )
-def test_em_paragraphs_with_punctuation_break_as_breaking_does(text, width_cm, font_pt, glue):
+def test_em_paragraphs_with_punctuation_break_as_breaking_does(
+    text, width_cm, font_pt, glue, kinsoku
+):
     """A paragraph of one-em pieces with kinsoku punctuation is filled and its pieces moved
-    down by index (_break_em): the lines of breaking it piece by piece, narrow cells too."""
-    fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue)
-    assert fast == _lines_piece_by_piece(text, width_cm, font_pt, glue)
+    down by index (_break_em): the lines of breaking it piece by piece, narrow cells too,
+    and without kinsoku its punctuation stays where the line ends."""
+    fast = measure.lines(text, width_cm, font_pt, glue_numbers=glue, kinsoku=kinsoku)
+    assert fast == _lines_piece_by_piece(text, width_cm, font_pt, glue, kinsoku)
 
 
 def test_em_paragraph_by_hand():

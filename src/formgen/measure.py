@@ -207,12 +207,10 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
 
 
 @functools.cache
-def _not_em(kinsoku: bool) -> re.Pattern[str]:
-    """A character that keeps a paragraph off the one-em paths of `lines`: one the table
-    lists, a space, a Latin letter or digit (they make pieces of several characters);
-    with kinsoku=False also punctuation kinsoku moves."""
-    chars = set(_metrics()[0]) | (set() if kinsoku else NO_LINE_START | NO_LINE_END)
-    return re.compile(rf"[{re.escape(''.join(sorted(chars)))}\s!-~\u00a0-\u024f]")
+def _not_one_em() -> re.Pattern[str]:
+    """A character that keeps a paragraph off _break_em: one the table lists, a space, a
+    Latin letter or digit (they make pieces of several characters)."""
+    return re.compile(rf"[{re.escape(''.join(sorted(_metrics()[0])))}\s!-~\u00a0-\u024f]")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -227,7 +225,7 @@ def _em_capacity(font_pt: float, width_pt: float, held: int = 0) -> int:
     return count
 
 
-def _break_em(paragraph: str, width_pt: float, font_pt: float) -> list[str]:
+def _break_em(paragraph: str, width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
     """_break's lines for a paragraph whose characters are one em and a piece each (no
     spaces): the same filling and kinsoku moves, by index, without measuring pieces. (The
     pieces moved down always fit on the next line: fewer than a line held, all one em.)"""
@@ -241,9 +239,9 @@ def _break_em(paragraph: str, width_pt: float, font_pt: float) -> list[str]:
             lines.append(paragraph[start:])
             return lines
         end = j  # the line ends before `end`; the pieces from it on move down
-        while paragraph[end] in NO_LINE_START and end - start > 1:
+        while kinsoku and paragraph[end] in NO_LINE_START and end - start > 1:
             end -= 1
-        while paragraph[end - 1] in NO_LINE_END and end - start > 1:
+        while kinsoku and paragraph[end - 1] in NO_LINE_END and end - start > 1:
             end -= 1
         lines.append(paragraph[start:end])
         start, i = end, j + 1
@@ -273,14 +271,10 @@ def lines(
         if paragraph and width_em(paragraph) * font_pt <= width_pt:
             out.append(paragraph.rstrip())  # it fits whole: no breaking to work out
             continue
-        if kinsoku and paragraph and _not_em(True).search(paragraph) is None:
-            out += _break_em(paragraph, width_pt, font_pt)  # one em a piece, with punctuation
-            continue
-        if paragraph and _not_em(False).search(paragraph) is None:
-            # Every character one em and a piece of its own, none that kinsoku moves (most
-            # CJK labels and names): each line holds as many as fit, what _break gives.
-            cap = _em_capacity(font_pt, width_pt)
-            out += [paragraph[i : i + cap] for i in range(0, len(paragraph), cap)]
+        if paragraph and _not_one_em().search(paragraph) is None:
+            # Every character one em and a piece of its own (most CJK text): the lines
+            # _break gives, worked out by index.
+            out += _break_em(paragraph, width_pt, font_pt, kinsoku)
             continue
         units = _units(paragraph, glue_numbers)
         out.extend(_break(units, width_pt, font_pt, kinsoku) if units else [""])
