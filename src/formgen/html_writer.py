@@ -204,12 +204,6 @@ def index_html(title: str, entries: Sequence[IndexEntry], links: Iterable[IndexL
     return "".join(parts)
 
 
-def write_index(
-    path: str | Path, title: str, entries: Sequence[IndexEntry], links: Iterable[IndexLink] = ()
-) -> str:
-    return write_atomic(path, index_bytes(title, entries, links))
-
-
 def index_bytes(
     title: str, entries: Sequence[IndexEntry], links: Iterable[IndexLink] = ()
 ) -> bytes:

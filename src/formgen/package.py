@@ -248,11 +248,6 @@ def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
     return b"".join(out)
 
 
-def write_package(path: str | Path, parts: list[Member | tuple[str, str | bytes]]) -> str:
-    """Write the parts as a zip at `path`, completely or not at all; return its SHA-256."""
-    return write_atomic(path, zip_bytes(parts))
-
-
 def _write_all(fh, data: bytes) -> None:
     fh.write(data)
 
