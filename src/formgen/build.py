@@ -186,25 +186,21 @@ def output_name_problem(stem: Path) -> str | None:
 
 def _file_bytes(path: Path | None) -> bytes:
     """A file's bytes for hashing; an oversized one is not read (the loader refuses it)."""
+    return _read_for_hash(path)[0]
+
+
+def _read_for_hash(path: Path | None) -> tuple[bytes, bool]:
+    """What a file adds to a hash, and whether that is the whole file as read: b"" for an
+    absent or unreadable one, a note of its size for an oversized one."""
     try:
         if path is None:
-            return b""
+            return b"", False
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return f"oversized:{size}".encode()
-        return path.read_bytes()
+            return f"oversized:{size}".encode(), False
+        return path.read_bytes(), True
     except OSError:
-        return b""
-
-
-def _read_whole(path: Path | None) -> bytes | None:
-    """A file's bytes; None when it is absent, unreadable or oversized (loading says why)."""
-    try:
-        if path is None or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
+        return b"", False
 
 
 # A declaration's bytes and its unit file's (bytes, name), as the loader takes them
@@ -221,17 +217,11 @@ def _own_inputs(source: Path) -> tuple[tuple[bytes, bytes, bytes], Preread | Non
     except FormgenError:  # reported when the form is built
         settings = ""
     unit = unit_file_for(source)
-    data, unit_data = _read_whole(source), _read_whole(unit)
-    hashed = (
-        _file_bytes(source) if data is None else data,
-        _file_bytes(unit) if unit_data is None else unit_data,
-        _file_bytes(Path(settings) if settings else None),
-    )
-    if data is None:
-        return hashed, None  # loading reads it again and says what is wrong
-    if unit is None:
-        return hashed, (data, None)
-    return hashed, None if unit_data is None else (data, (unit_data, str(unit)))
+    (data, whole), (unit_data, unit_whole) = _read_for_hash(source), _read_for_hash(unit)
+    hashed = (data, unit_data, _file_bytes(Path(settings) if settings else None))
+    if not whole or (unit is not None and not unit_whole):
+        return hashed, None  # loading reads them again and says what is wrong
+    return hashed, (data, None if unit is None else (unit_data, str(unit)))
 
 
 def common_inputs(formats: tuple[str, ...], template: Template) -> str:
@@ -521,9 +511,8 @@ def build(
         key = stem.as_posix()
         current[_source_key(source, output)] = key
         entry = forms.get(key)
-        if (
-            not force and entry is not None
-        ):  # unchanged since the last build? (else hashed when built)
+        if not force and entry is not None:
+            # unchanged since the last build? (else its inputs are hashed when it is built)
             inputs = _digest(base.encode(), *_own_inputs(source)[0])
             if _unchanged(entry, inputs, output, stem):
                 outputs = list(_recorded(entry, output, stem, formats))
