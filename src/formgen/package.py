@@ -180,40 +180,14 @@ def member(name: str, data: str | bytes) -> Member:
     deflated = zlib.compress(raw, 6, wbits=-15)  # raw deflate, as zip stores it
     encoded = name.encode("ascii")
     crc, size = zlib.crc32(raw), len(raw)
-    # version 2.0, no flags, deflate, ZIP_TIME
-    local = struct.pack(
-        "<IHHHHHIIIHH",
-        0x04034B50,
-        20,
-        0,
-        8,
-        0,
-        _DOS_DATE,
-        crc,
-        len(deflated),
-        size,
-        len(encoded),
-        0,
+    # What both headers say, from the flags to the extra field's length: no flags,
+    # deflate, ZIP_TIME, the CRC and sizes, the name's length, no extra field.
+    shared = struct.pack(
+        "<HHHHIIIHH", 0, 8, 0, _DOS_DATE, crc, len(deflated), size, len(encoded), 0
     )
-    central = struct.pack(
-        "<IHHHHHHIIIHHHHHI",
-        0x02014B50,
-        20,
-        20,
-        0,
-        8,
-        0,
-        _DOS_DATE,
-        crc,
-        len(deflated),
-        size,
-        len(encoded),
-        0,
-        0,
-        0,
-        0,
-        0,
-    )
+    local = struct.pack("<IH", 0x04034B50, 20) + shared  # needs version 2.0
+    # made by and needs 2.0; after the shared fields: no comment, disk 0, no attributes
+    central = struct.pack("<IHH", 0x02014B50, 20, 20) + shared + struct.pack("<HHHI", 0, 0, 0, 0)
     return Member(local + encoded, central, encoded, deflated)
 
 
