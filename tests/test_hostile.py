@@ -316,13 +316,43 @@ def test_interrupted_write_leaves_earlier_output_and_no_temporary(tmp_path: Path
     assert not list((tmp_path / "o").glob(".*.tmp"))
 
 
-def test_unwritable_output_names_the_file_and_the_reason(tmp_path: Path, monkeypatch):
-    import tempfile  # package.py imports it when it writes a file
+def test_a_written_file_gets_the_permissions_open_gives(tmp_path: Path):
+    """Temporary files are renamed into place: the form must end up with the mode any
+    file the user creates there gets (0666 less the umask), not a private 0600."""
+    import os
+    import stat
 
-    def refuse(*args, **kwargs):
+    from formgen.package import put
+
+    (tmp_path / "by_open").write_bytes(b"x")
+    assert put(tmp_path / "by_put", b"x") is True
+    mode = stat.S_IMODE(os.stat(tmp_path / "by_open").st_mode)
+    assert stat.S_IMODE(os.stat(tmp_path / "by_put").st_mode) == mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["by_open", "by_put"]
+
+
+def test_a_temporary_left_by_a_killed_build_is_not_reused(tmp_path: Path, monkeypatch):
+    import itertools
+    import os
+
+    from formgen import package
+
+    monkeypatch.setattr(package, "_temporaries", itertools.count(7))
+    stale = tmp_path / f".x.docx.{os.getpid()}.7.tmp"
+    stale.write_bytes(b"left by a build that was killed")
+    assert package.put(tmp_path / "x.docx", b"new bytes") is True
+    assert (tmp_path / "x.docx").read_bytes() == b"new bytes"
+    assert stale.read_bytes() == b"left by a build that was killed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "x.docx"]
+
+
+def test_unwritable_output_names_the_file_and_the_reason(tmp_path: Path, monkeypatch):
+    from formgen import package
+
+    def refuse(path):  # tests run as root, whom a read-only folder does not stop
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(package, "_create_temporary", refuse)
     decls = tmp_path / "d"
     decls.mkdir()
     (decls / "x.yaml").write_text(GOOD, encoding="utf-8")

@@ -7,8 +7,10 @@ file renamed into place (a failed build never leaves a half-written file).
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
+import itertools
 import os
 import struct
 import zlib
@@ -16,15 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, Problem
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-FILE_MODE = _file_mode()  # what open() would give; mkstemp alone gives 0600
 
 # The zip format cannot store times before 1980; a fixed time keeps builds reproducible.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -247,6 +240,32 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
+# A new file, never one that exists (nor a link to one), closed in child processes.
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_temporaries = itertools.count()
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new file beside `path`, named after it, this process and a counter, so that two
+    builds never share one. Created with the permissions open() gives (0666 less the
+    umask): what a user's other files get, which mkstemp's 0600 would not, without a chmod.
+    A name left by a process that was killed is skipped, never reused."""
+    for _ in range(1000):
+        name = os.path.join(path.parent, f".{path.name}.{os.getpid()}.{next(_temporaries)}.tmp")
+        try:
+            return os.open(name, _CREATE_FLAGS, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "临时文件名均已被占用", str(path.parent))
+
+
 def write_atomic(path: str | Path, data: bytes) -> str:
     """Write bytes to `path` completely or not at all (see put); return their SHA-256."""
     put(path, data)
@@ -266,12 +285,9 @@ def put(path: str | Path, data: bytes) -> bool:
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when a file is written: with shutil and random, ~3 ms a start
-
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = _create_temporary(path)
         with os.fdopen(fd, "wb") as fh:
             _write_all(fh, data)
-        os.chmod(tmp_name, FILE_MODE)
         os.replace(tmp_name, path)
         tmp_name = None
         return True
