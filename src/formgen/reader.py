@@ -296,7 +296,8 @@ def _too_deep(text: str) -> int | None:
 
 _QUOTED_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ ]*:(?:[ ]|$)""")
 # Every line of a text, one match each: its indent, then the rest of it (`body`): a list
-# item's dashes, and a key, its separator and what follows, when the line has them.
+# item's dashes, and a key, its separator and what follows, when the line has them, with
+# the first character of the value (`lead`: what `rest.strip()[:1]` is, without copying it).
 # One findall splits a whole file: the pre-scan runs on every line of every file.
 # Every part is taken possessively (`*+`, `++`: never given back), as the rest of the
 # pattern matches whatever is left: the engine keeps no places to go back to. A key cannot
@@ -305,7 +306,7 @@ _LINES = re.compile(
     r"""^(?P<indent>[ ]*+)
     (?P<body>
         (?P<dash>(?:-[ ]++)++|-$)?
-        (?:(?P<key>[^\s:：#'"][^\s:：]*+)(?P<sep>：|:)(?P<rest>.*))?
+        (?:(?P<key>[^\s:：#'"][^\s:：]*+)(?P<sep>：|:)(?P<rest>[^\S\n]*+(?P<lead>.?).*))?
         .*
     )$""",
     re.M | re.X,
@@ -400,6 +401,11 @@ def _is_key(body: str, sep: str, rest: str) -> bool:
     return (sep == ":" and rest[:1] in ("", " ")) or bool(_QUOTED_KEY.match(body))
 
 
+def _sep_at(column: int, key: str) -> int:
+    """1-based column of the separator after a key at a 0-based column."""
+    return column + len(key) + 1
+
+
 def find_slips(text: str, source: str) -> list[Problem]:
     """Full-width colons and spaces, a colon with no space after it, and a list item
     without its "-": each at its own character. Text inside block, quoted and continued
@@ -412,7 +418,7 @@ def find_slips(text: str, source: str) -> list[Problem]:
     opener = None  # column of the last key whose value is the lines below it
     first_child = None  # (column, line, has a dash) of the first line under that key
     items_at = None  # column of the "-" of the list being read
-    for number, (spaces, body, dash, key, sep, rest) in enumerate(_LINES.findall(text), 1):
+    for number, (spaces, body, dash, key, sep, rest, lead) in enumerate(_LINES.findall(text), 1):
         indent = len(spaces)
         if not body.strip():
             continue
@@ -457,23 +463,23 @@ def find_slips(text: str, source: str) -> list[Problem]:
             if dash:
                 continued = indent  # a list item's text
             continue
-        at = column + len(key) + 1  # 1-based column of the separator
         if sep == "：":
             if key in (line_keys if dash else keys) or (not dash and rest.strip() in ("", "#")):
-                problems.append(_full_width_colon(source, number, at, key))
+                problems.append(_full_width_colon(source, number, _sep_at(column, key), key))
         elif rest and rest[0] != " ":  # nothing or a space must follow ":"
             if rest[0].isspace() or key not in (line_keys if dash else keys):
                 continue  # a colon inside a text, such as 9:30
+            at = _sep_at(column, key)
             problems.append(_no_space_after_colon(source, number, at, key, rest))
-        value = rest.strip()
-        lead = value[:1]
-        if sep == ":" and lead in ("", "#"):
-            opener, first_child = column, None
-        if sep == ":" and lead in ("|", ">") and _BLOCK_START.match(value):
+        # The value itself (rest.strip()) is copied only for the rare block and quote marks.
+        if lead in ("", "#"):
+            if sep == ":":
+                opener, first_child = column, None
+        elif lead in ("|", ">") and sep == ":" and _BLOCK_START.match(rest.strip()):
             block = column
-        elif lead in ("'", '"') and lead not in value[1:]:
+        elif lead in ("'", '"') and lead not in rest.strip()[1:]:
             quote = lead
-        elif lead not in ("", "#"):
+        else:
             continued = column
         if len(problems) >= 20:
             break
