@@ -9,7 +9,6 @@ lines break. Texts are inline strings: never formulas, whatever they start with.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -279,13 +278,29 @@ def _merge_cell(row: int, col: int, rowspan: int, colspan: int) -> str:
 
 
 def _sheet_rows(rows: list[bytes], grid: Grid, heights: list[float], breaks: list[int]) -> None:
-    """Append the rows, as UTF-8: a cell at every position, covered ones with their border."""
-    n_cols = grid.n_cols
-    cells = _sheet_cells(grid, breaks)
-    for r in range(grid.n_rows):
-        rows.append(_row_start(r + 1, heights[r]))
-        rows += cells[r * n_cols : (r + 1) * n_cols]
-        rows.append(b"</row>")
+    """Append the rows, as UTF-8 pieces: a cell at every position, covered ones with their
+    border. The pieces come from a blank sheet of the grid's size, in which each row's
+    start and each position's style and value have a place of their own (see _blank_rows):
+    filling those places is all a form's own work, with no joining by row or by cell."""
+    n_cols, head_rows = grid.n_cols, grid.head_rows
+    stride = 2 * n_cols + 2  # a row's pieces: its start, a reference and a rest per column, its end
+    pieces = list(_blank_rows(grid.n_rows, n_cols))
+    for r, height in enumerate(heights):
+        pieces[r * stride] = _row_start(r + 1, height)
+    t = grid.template
+    for cell in grid.cells:
+        row, role, text = cell.row, cell.role, cell.text
+        i = row * stride + 2 * cell.col + 2  # the anchor's rest, after its reference
+        if row < head_rows:  # the title or year: its merged positions in its style
+            style = f' s="{XF[role]}"/>'.encode()
+            for r in range(row, min(row + cell.rowspan, head_rows)):
+                first = r * stride + 2 * cell.col + 2
+                pieces[first : first + 2 * cell.colspan : 2] = [style] * cell.colspan
+        if (role == TEXT or role == CENTER) and len(text) <= CACHED_TEXT:
+            pieces[i] = _text_rest(role, text)  # most cells: a text of one row, cached
+        else:
+            pieces[i] = _cell_rest(cell, t, breaks)
+    rows += pieces
 
 
 @functools.lru_cache(maxsize=1024)
@@ -294,44 +309,25 @@ def _row_start(number: int, height: float) -> bytes:
     return f'<row r="{number}" ht="{height:g}" customHeight="1">'.encode()
 
 
-def _sheet_cells(grid: Grid, breaks: list[int]) -> list[bytes]:
-    """Each position's <c> element, row-major. A position covered by a merge is drawn
-    with its border (or, above the table, with the head's style)."""
-    n_cols = grid.n_cols
-    head_rows = grid.head_rows
-    t = grid.template
-    refs = _sheet_refs(grid.n_rows, n_cols)
-    cells = list(_sheet_bordered(grid.n_rows, n_cols))
-    for cell in grid.cells:
-        row = cell.row
-        if row < head_rows:  # the title or year: its merged positions in its style
-            style = f' s="{XF[cell.role]}"/>'.encode()
-            for r in range(row, min(row + cell.rowspan, head_rows)):
-                for i in range(r * n_cols + cell.col, r * n_cols + cell.col + cell.colspan):
-                    cells[i] = refs[i] + style
-        i = row * n_cols + cell.col
-        cells[i] = refs[i] + _cell_rest(cell, t, breaks)
-    return cells
-
-
 @functools.lru_cache(maxsize=64)
-def _sheet_refs(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
-    """'<c r="B7"' for each position of a sheet, row-major. Cached: forms come in a
-    few sizes."""
-    return tuple(itertools.chain.from_iterable(_row_refs(n, n_cols) for n in range(1, n_rows + 1)))
-
-
-@functools.lru_cache(maxsize=64)
-def _sheet_bordered(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
-    """An empty cell with the table's border at each position: what a position covered
-    by a merge is. Cached: forms come in a few sizes."""
-    style = f' s="{EMPTY_TABLE_STYLE}"/>'.encode()
-    return tuple(ref + style for ref in _sheet_refs(n_rows, n_cols))
+def _blank_rows(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """A sheet's rows as pieces, every position an empty cell with the table's border (what
+    a position covered by a merge is): per row, a place for its start (b""), then per
+    column its reference ('<c r="B7"') and the rest of its element, then "</row>".
+    Cached: forms come in a few sizes."""
+    bordered = f' s="{EMPTY_TABLE_STYLE}"/>'.encode()
+    pieces: list[bytes] = []
+    for number in range(1, n_rows + 1):
+        pieces.append(b"")
+        for ref in _row_refs(number, n_cols):
+            pieces += (ref, bordered)
+        pieces.append(b"</row>")
+    return tuple(pieces)
 
 
 @functools.lru_cache(maxsize=512)
 def _row_refs(number: int, n_cols: int) -> tuple[bytes, ...]:
-    """'<c r="B7"' for each column of a row. Cached: every sheet has rows 1, 2, 3, …"""
+    """'<c r="B7"' for each column of a row. Cached: sheets of every size have rows 1, 2, 3, …"""
     return tuple(f'<c r="{column_letter(c)}{number}"'.encode() for c in range(n_cols))
 
 
