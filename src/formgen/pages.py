@@ -7,6 +7,8 @@ and lets Word paginate. A range taller than a page breaks between its rows.
 
 from __future__ import annotations
 
+import functools
+
 from .grid import TITLE, Grid
 from .measure import MAX_ROW_PT, line_height, needed_height
 
@@ -33,65 +35,82 @@ def _row_heights(grid: Grid) -> list[float]:
     t = grid.template
     head_rows, pt = grid.head_rows, t.body_pt
     heights = [0.0] * head_rows + [line_height(pt)] * (grid.n_rows - head_rows)
-    for r in range(head_rows):
-        (cell,) = grid.rows()[r]
-        heights[r] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
-    span_widths: dict[tuple[int, int], float] = {}  # a form has a dozen spans, 180 cells
+    cells = grid.cells
+    first = 0  # the table's first cell: the rows above it hold one cell each, in order
+    while first < len(cells) and cells[first].row < head_rows:
+        cell = cells[first]
+        heights[cell.row] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
+        first += 1
+    span_width = _span_widths(grid.widths_cm)
+    repeat_row = grid.repeat_row
     tall = []
-    for cell in grid.cells:
-        if cell.row < head_rows or not cell.text:
+    for cell in cells[first:]:
+        text = cell.text
+        if not text:
             continue
-        span = (cell.col, cell.colspan)
-        width = span_widths.get(span)
-        if width is None:
-            width = span_widths[span] = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
-        need = needed_height(cell.text, width, pt)
-        if cell.rowspan == 1 or cell.row == grid.repeat_row:
+        need = needed_height(text, span_width[cell.col][cell.colspan], pt)
+        row = cell.row
+        if cell.rowspan == 1 or row == repeat_row:
             # Only the repeated row is printed again atop each page: a merge that starts
             # there must show its whole text within that row.
-            if need > heights[cell.row]:
-                heights[cell.row] = need
+            if need > heights[row]:
+                heights[row] = need
         else:
             tall.append((cell, need))
     for cell, need in tall:  # merged down: give the missing height to its last row
-        rows = range(cell.row, cell.row + cell.rowspan)
-        missing = need - sum(heights[r] for r in rows)
+        end = cell.row + cell.rowspan
+        missing = need - sum(heights[cell.row : end])
         if missing > 0:
-            heights[rows[-1]] += missing
+            heights[end - 1] += missing
     # Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
     return [round(min(h, MAX_ROW_PT), 2) for h in heights]
 
 
-def _units(grid: Grid) -> list[range]:
+@functools.lru_cache(maxsize=64)
+def _span_widths(widths_cm: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
+    """[col][span]: the width of a cell spanning `span` columns from `col`. Cached: a
+    kind's forms share their few column splits."""
+    return tuple(
+        tuple(sum(widths_cm[col : col + span]) for span in range(len(widths_cm) - col + 1))
+        for col in range(len(widths_cm))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _units(
+    n_rows: int, keep: tuple[tuple[int, int], ...], repeat_row: int | None
+) -> tuple[range, ...]:
     """Rows in the order printed, grouped into what must stay on one page where it fits:
-    each kept range, and the repeated header row with the range after it."""
-    keep = {first: last for first, last in grid.keep}
+    each kept range, and the repeated header row with the range after it. Cached: forms
+    of a kind share their few shapes."""
+    kept = {first: last for first, last in keep}
     units: list[range] = []
     r = 0
-    while r < grid.n_rows:
-        last = keep.get(r, r)
+    while r < n_rows:
+        last = kept.get(r, r)
         units.append(range(r, last + 1))
         r = last + 1
-    if grid.repeat_row is not None:
+    if repeat_row is not None:
         for i, unit in enumerate(units[:-1]):
-            if unit == range(grid.repeat_row, grid.repeat_row + 1):
+            if unit == range(repeat_row, repeat_row + 1):
                 units[i : i + 2] = [range(unit.start, units[i + 1].stop)]
                 break
-    return units
+    return tuple(units)
 
 
 def page_breaks(grid: Grid, heights: list[float]) -> list[int]:
     """The 0-based rows that begin a new page."""
     page = usable_height_pt(grid)
-    header = heights[grid.repeat_row] if grid.repeat_row is not None else 0.0
+    repeat_row = grid.repeat_row
+    header = heights[repeat_row] if repeat_row is not None else 0.0
     breaks: list[int] = []
     used = 0.0
-    for unit in _units(grid):
-        height = sum(heights[r] for r in unit)
+    for unit in _units(grid.n_rows, grid.keep, repeat_row):
+        height = sum(heights[unit.start : unit.stop])
         if used + height <= page:
             used += height
             continue
-        repeated = header if grid.repeat_row is not None and unit.start > grid.repeat_row else 0.0
+        repeated = header if repeat_row is not None and unit.start > repeat_row else 0.0
         if used > repeated and repeated + height <= page:
             breaks.append(unit.start)  # the whole unit moves to the next page
             used = repeated + height
