@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .kinds import extra_keys
+from .kinds import extra_keys, import_all
 from .template import default_template, templates_dir
 from .vocabulary import (
     BLOCK_KEYS,
@@ -98,6 +98,7 @@ def _fund_rows() -> dict:
 
 def _extras(level: str) -> dict:
     """Keys other form kinds read at a level (kinds.LEVELS), typed by vocabulary.KEY_TYPE."""
+    import_all()  # a kind's module types and describes its keys (KEY_TYPE, KEY_HELP)
     values = {"amount": _amount, "texts": _texts, "year": _year, "fund_rows": _fund_rows}
     return {k: _described(values.get(KEY_TYPE.get(k, ""), _text)(), k) for k in extra_keys(level)}
 

@@ -31,14 +31,14 @@ from ..reader import Reader
 from ..template import Template, shipped_template
 from ..vocabulary import EVAL_FUND_ROWS, KEY_HELP, KEY_TYPE, NOT_APPLICABLE, PLAIN_NUMBER, closest
 
-KEY = "自评表"
+# The registry declares the kind (its keys, rule ids, output name) and imports this module
+# only when a declaration has results or the form's layout is asked for.
+KIND = kinds.ZIPINGBIAO
+KEY = KIND.key
 N_COLUMNS = 9
 HEAD_ROWS = 2
 
-TOP_KEYS = ("评价年度",)
-FUNDS_KEYS = ("全年预算数", "全年执行数", "年初预算数", "执行说明")
-GOAL_KEYS = ("实际完成情况",)
-LINE_KEYS = ("实际完成值", "分值", "得分", "评价等级", "偏差原因分析及改进措施")
+LINE_KEYS = KIND.extra_keys["line"]
 REASON = "偏差原因分析及改进措施"
 # The fund rows of the form: key in the declaration, label id, the 申报表's annual amount
 # that is its 年初预算数 by default.
@@ -197,10 +197,6 @@ def read_extra(reader: Reader, level: str, entries: dict, path: str) -> object:
         grade=grade,
         reason=(texts.get(REASON) or "").strip(),
     )
-
-
-def has_results(decl: Declaration) -> bool:
-    return bool(decl.extras.get(KEY))
 
 
 # -- what formgen computes ------------------------------------------------------------------
@@ -707,36 +703,6 @@ def _register_rules() -> None:
                 )
 
 
-KIND = kinds.register(
-    kinds.FormKind(
-        key=KEY,
-        title="项目支出绩效自评表",
-        template="自评表.yaml",
-        layout=layout,
-        suffix="-自评表",
-        applies=has_results,
-        extra_keys={
-            "top": TOP_KEYS,
-            "funds_side": FUNDS_KEYS,
-            "goals": GOAL_KEYS,
-            "line": LINE_KEYS,
-        },
-        read_extra=read_extra,
-        derive=derive,
-        rules=(
-            "E-EVAL-WEIGHTS",
-            "E-EVAL-SCORE-OVER",
-            "E-EVAL-QUALITATIVE",
-            "E-EVAL-NO-REASON",
-            "E-EVAL-OVERSPENT",
-            "W-EVAL-UNITS",
-            "W-EVAL-HIGH",
-            "W-EVAL-NO-TARGET",
-            "W-EVAL-INCOMPLETE",
-            "W-EVAL-FUNDS-SUM",
-        ),
-    )
-)
 _register_rules()
 
 
