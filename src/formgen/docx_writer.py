@@ -176,51 +176,73 @@ def document_xml(grid: Grid) -> bytes:
     """The document part, as UTF-8: its cells come encoded from their caches, so the
     document (tens of kilobytes, mostly Chinese) is never encoded as a whole."""
     t = grid.template
-    widths = [int(cm * TWIPS_PER_CM) for cm in grid.widths_cm]  # never wider than meant
-    fonts = _fonts(t.font_latin, t.font_east_asian)
-    title_rpr = (
-        f'<w:rPr>{fonts}<w:b/><w:sz w:val="{_half_points(t.title_pt)}"/>'
-        f'<w:szCs w:val="{_half_points(t.title_pt)}"/></w:rPr>'
-    )
-    year_rpr = (
-        f'<w:rPr>{fonts}<w:sz w:val="{_half_points(t.year_pt)}"/>'
-        f'<w:szCs w:val="{_half_points(t.year_pt)}"/></w:rPr>'
-    )
-    rows = grid.rows()
-    parts = [XML_HEAD, f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>']
-    for r in range(grid.head_rows):  # the title and year line: paragraphs above the table
-        (cell,) = rows[r]
-        rpr = title_rpr if cell.role == TITLE else year_rpr
-        parts.append(
-            _paragraphs(
-                cell.text, "center", rpr, '<w:spacing w:after="120"/>' if cell.role == YEAR else ""
+    widths = _twips(grid.widths_cm)
+    head_rows, n_rows, repeat_row = grid.head_rows, grid.n_rows, grid.repeat_row
+    out = [DOCUMENT_START]
+    for cell in grid.cells[:head_rows]:  # the title and year line: paragraphs above the table
+        if cell.row < head_rows:  # (a row above the table holds one cell: the grid's first)
+            out.append(
+                _head_paragraph(
+                    cell.text, cell.role, t.font_latin, t.font_east_asian, t.title_pt, t.year_pt
+                )
             )
-        )
     heights = row_heights(grid)
     tall = usable_height_pt(grid) * SPLIT_SHARE
-    keep_next: set[int] = set()  # rows kept on the page of the row after them
-    for first, last in grid.keep:
-        keep_next.update(range(first, last))
-    split = grid.repeat_row if grid.repeat_row is not None else grid.n_rows
-    if grid.repeat_row is not None:
-        keep_next.add(grid.repeat_row)  # the header row stays with the first block
-    sections = [range(grid.head_rows, split), range(split, grid.n_rows)]
-    cells = _table_cells(grid, widths, keep_next)
-    n_cols = grid.n_cols
-    out = ["".join(parts).encode()]  # one join at the end: the tables are tens of kilobytes
-    for rows_range in [rows for rows in sections if rows]:
-        if len(out) > 1:
+    pieces = _table_pieces(grid, widths, _keep_next(grid.keep, repeat_row))
+    stride = grid.n_cols + 2
+    for r in range(head_rows, n_rows):
+        pieces[r * stride] = ROW_START[heights[r] <= tall, r == repeat_row]
+    split = repeat_row if repeat_row is not None else n_rows
+    sections = [rows for rows in (range(head_rows, split), range(split, n_rows)) if rows]
+    for i, rows in enumerate(sections):
+        if i:
             out.append(HAIRLINE)
-        out.append(_table_start(tuple(widths)))
-        for r in rows_range:
-            out.append(ROW_START[heights[r] <= tall, r == grid.repeat_row])
-            out += cells[r * n_cols : (r + 1) * n_cols]
-            out.append(b"</w:tr>")
+        out.append(_table_start(widths))
+        out += pieces[rows.start * stride : rows.stop * stride]
         out.append(b"</w:tbl>")
     footer = FOOTER_RID if t.page_numbers else None
     end = f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>"
     out.append(end.encode())
     return b"".join(out)
+
+
+DOCUMENT_START = (XML_HEAD + f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>').encode()
+
+
+@functools.lru_cache(maxsize=64)
+def _twips(widths_cm: tuple[float, ...]) -> tuple[int, ...]:
+    """Column widths in twips, never wider than meant. Cached: a kind's forms share their
+    few column splits."""
+    return tuple(int(cm * TWIPS_PER_CM) for cm in widths_cm)
+
+
+@functools.lru_cache(maxsize=64)
+def _head_paragraph(
+    text: str, role: str, font_latin: str, font_east_asian: str, title_pt: float, year_pt: float
+) -> bytes:
+    """The title or the year line, encoded. Cached: the title is every form's, the year
+    line one of a few."""
+    fonts = _fonts(font_latin, font_east_asian)
+    if role == TITLE:
+        size = _half_points(title_pt)
+        rpr = f'<w:rPr>{fonts}<w:b/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    else:
+        size = _half_points(year_pt)
+        rpr = f'<w:rPr>{fonts}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    spacing = '<w:spacing w:after="120"/>' if role == YEAR else ""
+    return _paragraphs(text, "center", rpr, spacing).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def _keep_next(keep: tuple[tuple[int, int], ...], repeat_row: int | None) -> frozenset[int]:
+    """Rows kept on the page of the row after them: each kept range but its last row, and
+    the header row (it stays with the first block). Cached: forms share their shapes."""
+    rows: set[int] = set()
+    for first, last in keep:
+        rows.update(range(first, last))
+    if repeat_row is not None:
+        rows.add(repeat_row)
+    return frozenset(rows)
 
 
 def _row_start(cant_split: bool, header: bool) -> bytes:
@@ -259,40 +281,70 @@ def _table_start(widths: tuple[int, ...]) -> bytes:
     return head.encode()
 
 
-def _table_cells(grid: Grid, widths: list[int], keep_next: set[int]) -> list[bytes]:
-    """Each position's <w:tc>, row-major: an anchor's cell, a vMerge continuation where a
-    cell merged down covers the position's row, nothing (b"") where a cell merged across
-    does."""
+def _table_pieces(grid: Grid, widths: tuple[int, ...], keep_next: frozenset[int]) -> list[bytes]:
+    """The table's rows as pieces, from a blank table of the grid's size: per row a place
+    for its start, a place per position, "</w:tr>". A position holds an anchor's <w:tc>, a
+    vMerge continuation where a cell merged down covers its row, nothing (b"") where a
+    cell merged across does."""
     n_cols = grid.n_cols
     head_rows = grid.head_rows
     t = grid.template
-    edges = list(itertools.accumulate(widths, initial=0))  # a span's width: edge minus edge
-    cells = [b""] * (grid.n_rows * n_cols)
+    stride = n_cols + 2
+    edges = _edges(widths)  # a span's width: edge minus edge
+    pieces = list(_blank_rows(grid.n_rows, n_cols))
     for cell in grid.cells:
         row, col, span, rowspan, role = cell.row, cell.col, cell.colspan, cell.rowspan, cell.role
         width = edges[col + span] - edges[col]
         if row >= head_rows:  # the title and year are paragraphs above the table
             text = _amount_text(cell, t) if role == AMOUNT else cell.text
             anchor_tc = _anchor_tc if len(text) <= CACHED_TEXT else _anchor_tc_uncached
-            cells[row * n_cols + col] = anchor_tc(
+            pieces[row * stride + col + 1] = anchor_tc(
                 text, role, width, span, rowspan > 1, row in keep_next
             )
         if rowspan > 1:
             covered = _covered_tcs(width, span)
             for r in range(max(row + 1, head_rows), row + rowspan):
-                cells[r * n_cols + col] = covered[r in keep_next]
-    return cells
+                pieces[r * stride + col + 1] = covered[r in keep_next]
+    return pieces
+
+
+@functools.lru_cache(maxsize=64)
+def _edges(widths: tuple[int, ...]) -> tuple[int, ...]:
+    """The columns' left edges and the table's right edge, in twips."""
+    return tuple(itertools.accumulate(widths, initial=0))
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_rows(n_rows: int, n_cols: int) -> tuple[bytes, ...]:
+    """Per row: a place for its start, an empty place per position, "</w:tr>". Cached:
+    forms come in a few sizes."""
+    return (b"", *(b"",) * n_cols, b"</w:tr>") * n_rows
 
 
 def _anchor_tc_uncached(
     text: str, role: str, width: int, span: int, restart: bool, keep_next: bool
 ) -> bytes:
-    """A cell with its text, encoded."""
-    body = _paragraphs(text, ROLE_ALIGN[role], keep_next=keep_next)
-    return _tc(width, span, "restart" if restart else None, body).encode()
+    """A cell with its text, encoded: its start and its paragraphs come from caches of
+    their own, as a text recurs in cells of other widths (a value in either year's column)."""
+    body = _tc_body if len(text) <= CACHED_TEXT else _tc_body_uncached
+    return _tc_start(width, span, restart) + body(text, ROLE_ALIGN[role], keep_next)
 
 
 _anchor_tc = functools.lru_cache(maxsize=4096)(_anchor_tc_uncached)  # texts up to CACHED_TEXT
+
+
+@functools.lru_cache(maxsize=256)
+def _tc_start(width: int, span: int, restart: bool) -> bytes:
+    """A cell up to its paragraphs. Cached: a grid has few widths and spans."""
+    return _tc(width, span, "restart" if restart else None, "").removesuffix("</w:tc>").encode()
+
+
+def _tc_body_uncached(text: str, align: str, keep_next: bool) -> bytes:
+    """A cell's paragraphs and its end, encoded."""
+    return (_paragraphs(text, align, keep_next=keep_next) + "</w:tc>").encode()
+
+
+_tc_body = functools.lru_cache(maxsize=4096)(_tc_body_uncached)  # texts up to CACHED_TEXT
 
 
 @functools.lru_cache(maxsize=256)
