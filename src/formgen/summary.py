@@ -217,6 +217,9 @@ def _col(i: int) -> str:
 
 
 LAST_COL = _col(len(COLUMNS) - 1)
+LETTER = [_col(i) for i in range(len(COLUMNS))]
+# a text cell's style by its column
+TEXT_STYLE = [XF_TEXT if c.kind == "text" else XF_CENTER for c in COLUMNS]
 
 
 def workbook_xml(n_rows: int) -> str:
@@ -250,18 +253,26 @@ def _text_cell(ref: str, text: str, style: int) -> str:
 
 
 def _height(texts: Sequence[str], size_pt: float) -> float:
-    """Points for the row's tallest wrapped text (Excel does not grow rows by itself)."""
-    need = max(
-        text_height(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text
-    )
-    return round(min(need, MAX_ROW_PT), 2)
+    """Points for the row's tallest wrapped text (Excel does not grow rows by itself): the
+    height of its most lines, as a text's height grows with its lines."""
+    most = max(_lines(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text)
+    return round(min(_lines_height(most, size_pt), MAX_ROW_PT), 2)
 
 
 def text_height(text: str, width_cm: float, size_pt: float) -> float:
     """What measure.needed_height gives, counted a paragraph at a time (each breaks on
     its own): a check result's findings recur in other rows, its whole text does not."""
-    count = sum(_paragraph_lines(paragraph, width_cm, size_pt) for paragraph in text.split("\n"))
-    return count * size_pt * line_em() + ROW_PADDING_PT
+    return _lines_height(_lines(text, width_cm, size_pt), size_pt)
+
+
+def _lines(text: str, width_cm: float, size_pt: float) -> int:
+    if "\n" not in text:  # most texts: one paragraph
+        return _paragraph_lines(text, width_cm, size_pt)
+    return sum(_paragraph_lines(paragraph, width_cm, size_pt) for paragraph in text.split("\n"))
+
+
+def _lines_height(lines: int, size_pt: float) -> float:
+    return lines * size_pt * line_em() + ROW_PADDING_PT
 
 
 @functools.lru_cache(maxsize=1024)
@@ -322,13 +333,10 @@ def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
             row.file,
         ]
         cells = [f'<c r="A{r}" s="{XF_CENTER}"><v>{n}</v></c>']
+        cells += [_text_cell(f"{LETTER[i]}{r}", texts[i], TEXT_STYLE[i]) for i in range(1, 5)]
         cells += [
-            _text_cell(
-                f"{_col(i)}{r}", texts[i], XF_TEXT if COLUMNS[i].kind == "text" else XF_CENTER
-            )
-            for i in range(1, 5)
+            _amount_cell(f"{LETTER[i]}{r}", row.amounts[i - 5], False) for i in AMOUNT_COLUMNS
         ]
-        cells += [_amount_cell(f"{_col(i)}{r}", row.amounts[i - 5], False) for i in AMOUNT_COLUMNS]
         if row.annual_lines is None:
             cells.append(f'<c r="L{r}" s="{XF_CENTER}"/>')
         else:
