@@ -16,6 +16,8 @@ SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告"}
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing a user can act on, where it is (file, line, column, field) and how to fix it."""
+
     file: str
     line: int | None  # 1-based; None when the problem has no position
     column: int | None  # 1-based

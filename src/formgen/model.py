@@ -65,6 +65,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Declaration:
+    """One project's declaration: its forms' data, and where each value was written."""
+
     source: str  # the file it was loaded from, as given
     year: int  # 年度
     name: str  # 项目名称

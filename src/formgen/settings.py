@@ -20,6 +20,8 @@ VOCABULARIES = ("2015", "2021")
 
 @dataclass(frozen=True)
 class Settings:
+    """A project's formgen.toml: the indicator vocabulary, the rules turned off, where it is."""
+
     vocabulary: str = "2015"
     disabled: frozenset[str] = frozenset()
     source: str = ""

@@ -37,6 +37,8 @@ def template_path(name: str) -> Path:
 
 @dataclass(frozen=True)
 class Template:
+    """A form kind's template (templates/*.yaml): its labels, widths, fonts and page."""
+
     labels: dict[str, str]  # label id → text (may contain Jinja2)
     columns_cm: tuple[float, ...]
     font_east_asian: str
