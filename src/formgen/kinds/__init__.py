@@ -3,7 +3,8 @@
 A kind brings its key, its title, its template, what it reads of a declaration,
 its layout (the one place its merges are decided), its own check rules and the
 values it computes. `build`, `check` and `import` go through this registry, so
-the shared machinery never names a kind's rows or columns.
+the shared machinery never names a kind's rows or columns. The 自评表 is declared
+at the bottom of this file, its module imported on demand (see `deferred`).
 """
 
 from __future__ import annotations
