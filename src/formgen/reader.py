@@ -884,6 +884,45 @@ class Reader:
                 )
         return entries
 
+    def plain_texts(
+        self, node: Node, field: str, keys: frozenset[str]
+    ) -> tuple[dict[str, tuple[Node, Node]], dict[str, str | None]] | None:
+        """(entries, texts) of the usual mapping, read in one pass: each key one of `keys` and
+        written once, each value a plain text or nothing (None), no "#" in the files. Then
+        mapping() and text() would find nothing wrong and give the same, positions alike;
+        for any other mapping this gives None and they read it. Every indicator line is
+        usually such a mapping, and lines are most of a declaration."""
+        if self._has_hash or not isinstance(node, MappingNode) or node.tag != _MAP:
+            return None
+        entries: dict[str, tuple[Node, Node]] = {}
+        texts: dict[str, str | None] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, ScalarNode) and isinstance(value_node, ScalarNode)):
+                return None
+            key, value = key_node.value, value_node.value
+            if (
+                key not in keys
+                or key in entries
+                or key_node.tag not in _SCALAR_TAGS
+                or value_node.tag not in _SCALAR_TAGS
+                or value_node.style  # quoted or a block: text() has more to look at
+                or len(value) > MAX_CELL_CHARS
+            ):
+                return None
+            entries[key] = (key_node, value_node)
+            texts[key] = None if value_node.tag == _NULL else value
+        # Known to be plain: note where each part is, as mapping() and text() would.
+        positions, key_positions = self.positions, self.key_positions
+        mark = node.start_mark
+        positions[field] = (mark.line + 1, mark.column + 1)
+        for key, (key_node, value_node) in entries.items():
+            sub = f"{field}.{key}" if field else key
+            mark = key_node.start_mark
+            key_positions[sub] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            positions[sub] = (mark.line + 1, mark.column + 1)
+        return entries, texts
+
     @staticmethod
     def _swallowed_key(value: str) -> str | None:
         """A key of the format that a quoted text running over several lines took in."""

@@ -37,6 +37,7 @@ N_COLUMNS = 8
 HEAD_ROWS = 2  # the title and the year line, printed above the table
 # The 申报's own keys at each level where other kinds may read keys too (kinds.LEVELS).
 _OWN_KEYS = {"top": TOP_KEYS, "funds_side": FUND_KEYS, "goals": GOAL_KEYS, "line": LINE_KEYS}
+_LINE_KEYS = frozenset(LINE_KEYS)
 
 
 # -- the walk ---------------------------------------------------------------------
@@ -282,14 +283,11 @@ class Walk(Reader):
         return Block(name, annual_name, tuple(lines), block_path)
 
     def line(self, node: Node, field: str) -> Line | None:
-        entries = self.mapping(node, field, self.allowed["line"], item=True)
-        if entries is None:
+        # Most lines in one pass; the others by the general reading, which says what is wrong.
+        read = self.plain_texts(node, field, _LINE_KEYS) or self._line_texts(node, field)
+        if read is None:
             return None
-        if not self.extra_line_keys.isdisjoint(entries):  # most lines have only the 申报's
-            self.read_extras("line", entries, field)
-        values = {
-            k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items() if k in LINE_KEYS
-        }
+        entries, values = read
         for key in ("三级指标", "中期三级指标", "年度三级指标"):
             if key in entries and not (values.get(key) or "").strip():
                 self.error(
@@ -323,6 +321,20 @@ class Walk(Reader):
             )
             return None
         return Line(mid, annual, path=field)
+
+    def _line_texts(
+        self, node: Node, field: str
+    ) -> tuple[dict[str, tuple[Node, Node]], dict[str, str | None]] | None:
+        """A line's entries and its texts, by mapping() and text(); other kinds' keys to them."""
+        entries = self.mapping(node, field, self.allowed["line"], item=True)
+        if entries is None:
+            return None
+        if not self.extra_line_keys.isdisjoint(entries):  # most lines have only the 申报's
+            self.read_extras("line", entries, field)
+        values = {
+            k: self.text(v, f"{field}.{k}") for k, (_, v) in entries.items() if k in LINE_KEYS
+        }
+        return entries, values
 
     def labels(self, node: Node | None) -> dict[str, str]:
         if node is None:
