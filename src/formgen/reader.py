@@ -896,6 +896,9 @@ class Reader:
             return None
         entries: dict[str, tuple[Node, Node]] = {}
         texts: dict[str, str | None] = {}
+        positions, key_positions = self.positions, self.key_positions
+        mark = node.start_mark
+        positions[field] = (mark.line + 1, mark.column + 1)
         for key_node, value_node in node.value:
             if not (isinstance(key_node, ScalarNode) and isinstance(value_node, ScalarNode)):
                 return None
@@ -908,14 +911,10 @@ class Reader:
                 or value_node.style  # quoted or a block: text() has more to look at
                 or len(value) > MAX_CELL_CHARS
             ):
+                # What was noted so far, the general reading notes again, alike and in order.
                 return None
             entries[key] = (key_node, value_node)
             texts[key] = None if value_node.tag == _NULL else value
-        # Known to be plain: note where each part is, as mapping() and text() would.
-        positions, key_positions = self.positions, self.key_positions
-        mark = node.start_mark
-        positions[field] = (mark.line + 1, mark.column + 1)
-        for key, (key_node, value_node) in entries.items():
             sub = f"{field}.{key}" if field else key
             mark = key_node.start_mark
             key_positions[sub] = (mark.line + 1, mark.column + 1)

@@ -252,25 +252,13 @@ class Walk(Reader):
         if not self._check_node(lines_node, field):
             return None
         lines = []
-        ended: dict[str, int | None] = {"中期": None, "年度": None}  # where a side's lines stopped
+        ended: dict[str, int] = {}  # where a side's lines stopped
         for i, line_node in enumerate(lines_node.value):
             line = self.line(line_node, f"{field}[{i}]")
             if line is None:
                 continue
-            for side, present in (
-                ("中期", line.mid is not None),
-                ("年度", line.annual is not None),
-            ):
-                if not present and ended[side] is None:
-                    ended[side] = i
-                elif present and (stop := ended[side]) is not None:
-                    self.error(
-                        line_node,
-                        "E-LINE-ORDER",
-                        f"{side}一侧的指标行不连续：第 {stop + 1} 行没有{side}指标，这一行却有",
-                        f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
-                        f"{field}[{i}]",
-                    )
+            if ended or line.mid is None or line.annual is None:  # else nothing can be amiss
+                self._side_order(line, line_node, f"{field}[{i}]", i, ended)
             lines.append(line)
         if not lines_node.value:
             self.error(
@@ -281,6 +269,24 @@ class Walk(Reader):
                 field,
             )
         return Block(name, annual_name, tuple(lines), block_path)
+
+    def _side_order(
+        self, line: Line, node: Node, field: str, i: int, ended: dict[str, int]
+    ) -> None:
+        """Each side's lines run from the top without a gap: note where a side stops, and
+        refuse a line of that side after it."""
+        for side, present in (("中期", line.mid is not None), ("年度", line.annual is not None)):
+            if not present:
+                ended.setdefault(side, i)
+            elif side in ended:
+                stop = ended[side]
+                self.error(
+                    node,
+                    "E-LINE-ORDER",
+                    f"{side}一侧的指标行不连续：第 {stop + 1} 行没有{side}指标，这一行却有",
+                    f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
+                    field,
+                )
 
     def line(self, node: Node, field: str) -> Line | None:
         # Most lines in one pass; the others by the general reading, which says what is wrong.
