@@ -20,6 +20,7 @@ from .package import (
     XML_HEAD,
     Member,
     Part,
+    PartData,
     escape,
     package_members,
     write_atomic,
@@ -411,7 +412,7 @@ def _footer_xml(font_latin: str, font_east_asian: str, body_pt: float) -> str:
     )
 
 
-def docx_parts(grid: Grid) -> list[Member | tuple[str, str | bytes]]:
+def docx_parts(grid: Grid) -> list[Member | tuple[str, PartData]]:
     t = grid.template
     main = Part("word/document.xml", document_xml(grid), _WML + "document.main+xml")
     parts = [

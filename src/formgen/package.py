@@ -14,6 +14,7 @@ import itertools
 import os
 import struct
 import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +35,17 @@ CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
 WORKSHEET_REL = OFFICE_REL + "worksheet"
 
 
+# A part's content: text, bytes, or text in pieces (deflated as they come, see member)
+PartData = str | bytes | Iterable[str]
+
+
 @dataclass(frozen=True)
 class Part:
     """A package part that carries its own content type and its relationship from the main part,
     so that [Content_Types].xml and the main part's relationships are derived, never listed twice."""
 
     name: str  # e.g. "word/styles.xml"
-    data: str | bytes
+    data: PartData
     content_type: str
     rel: str = ""  # relationship type from the main part; "" for the main part itself
     static: bool = False  # the same for many forms: compressed once per process
@@ -99,13 +104,13 @@ def root_relationships(main_part: str) -> str:
 
 def package_members(
     main: Part, parts: list[Part], title: str, year: int
-) -> list[Member | tuple[str, str | bytes]]:
+) -> list[Member | tuple[str, PartData]]:
     """Zip members in a fixed order: content types, root relationships, core properties,
     the main part, its relationships, then the other parts in the order given."""
     types, root_rels, main_rels = _frame(
         main.name, main.content_type, tuple((p.name, p.content_type, p.rel) for p in parts)
     )
-    members: list[Member | tuple[str, str | bytes]] = [
+    members: list[Member | tuple[str, PartData]] = [
         types,
         root_rels,
         # the same for a form's .docx and .xlsx: compressed once for both
@@ -113,8 +118,14 @@ def package_members(
         (main.name, main.data),
         main_rels,
     ]
-    members += [static_member(p.name, p.data) if p.static else (p.name, p.data) for p in parts]
+    members += [_entry(p) for p in parts]
     return members
+
+
+def _entry(part: Part) -> Member | tuple[str, PartData]:
+    if part.static and isinstance(part.data, (str, bytes)):  # static parts are never pieces
+        return static_member(part.name, part.data)
+    return (part.name, part.data)
 
 
 @functools.lru_cache(maxsize=64)
@@ -168,11 +179,14 @@ class Member:
 _DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # ZIP_TIME as a DOS date; the DOS time is 0
 
 
-def member(name: str, data: str | bytes) -> Member:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    deflated = zlib.compress(raw, 6, wbits=-15)  # raw deflate, as zip stores it
+def member(name: str, data: PartData) -> Member:
+    if isinstance(data, (str, bytes)):
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        deflated = zlib.compress(raw, 6, wbits=-15)  # raw deflate, as zip stores it
+        crc, size = zlib.crc32(raw), len(raw)
+    else:
+        deflated, crc, size = _deflate_pieces(data)
     encoded = name.encode("ascii")
-    crc, size = zlib.crc32(raw), len(raw)
     # What both headers say, from the flags to the extra field's length: no flags,
     # deflate, ZIP_TIME, the CRC and sizes, the name's length, no extra field.
     shared = struct.pack(
@@ -184,6 +198,22 @@ def member(name: str, data: str | bytes) -> Member:
     return Member(local + encoded, central, encoded, deflated)
 
 
+def _deflate_pieces(pieces: Iterable[str]) -> tuple[bytes, int, int]:
+    """The raw deflate, CRC and size of the UTF-8 of the pieces one after another: the same
+    bytes as zlib.compress of them whole (deflate's output does not depend on how its input
+    is handed to it), without ever holding the whole text or its bytes."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in pieces:
+        raw = piece.encode("utf-8")
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        out.append(compressor.compress(raw))
+    out.append(compressor.flush())
+    return b"".join(out), crc, size
+
+
 @functools.lru_cache(maxsize=256)
 def static_member(name: str, data: str | bytes) -> Member:
     """A part that is the same in many packages (content types, styles, rels; a form's
@@ -191,7 +221,7 @@ def static_member(name: str, data: str | bytes) -> Member:
     return member(name, data)
 
 
-def zip_bytes(parts: list[Member | tuple[str, str | bytes]]) -> bytes:
+def zip_bytes(parts: Sequence[Member | tuple[str, PartData]]) -> bytes:
     """A zip archive of the parts, in order, with fixed times: the same parts give the same bytes.
 
     Written by hand rather than with zipfile: for a handful of small parts its

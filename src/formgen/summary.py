@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +22,7 @@ from .package import (
     XML_HEAD,
     Member,
     Part,
+    PartData,
     escape,
     package_members,
     write_atomic,
@@ -290,6 +291,12 @@ def _decimals(values) -> int:
 
 
 def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
+    return "".join(sheet_pieces(title, rows, size_pt))
+
+
+def sheet_pieces(title: str, rows: Sequence[ProjectRow], size_pt: float) -> Iterator[str]:
+    """The sheet's XML a row at a time: a unit's summary of a thousand projects is deflated
+    as it is made, never held whole (as text, then as bytes) beside the rows it lists."""
     last = HEAD_ROW + len(rows) + 1  # the totals row
     parts = [
         XML_HEAD,
@@ -346,6 +353,8 @@ def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
         parts.append(f'<row r="{r}" ht="{_height(texts, size_pt):g}" customHeight="1">')
         parts += cells
         parts.append("</row>")
+        yield "".join(parts)
+        parts.clear()
     sums = totals(rows)
     cells = [_text_cell(f"A{last}", "合计", XF_TOTAL)]
     cells += [f'<c r="{_col(i)}{last}" s="{XF_TOTAL}"/>' for i in range(1, 5)]
@@ -376,12 +385,12 @@ def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
         "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
         "</worksheet>"
     )
-    return "".join(parts)
+    yield "".join(parts)
 
 
 def summary_parts(
     title: str, rows: Sequence[ProjectRow], font: str = "宋体", size_pt: float = 10.5
-) -> list[Member | tuple[str, str | bytes]]:
+) -> list[Member | tuple[str, PartData]]:
     years = sorted({row.year for row in rows if row.year is not None})
     year = years[-1] if years else 1980
     main = Part("xl/workbook.xml", workbook_xml(len(rows)), _SML + "sheet.main+xml")
@@ -394,7 +403,7 @@ def summary_parts(
     )
     sheet = Part(
         "xl/worksheets/sheet1.xml",
-        sheet_xml(title, rows, size_pt),
+        sheet_pieces(title, rows, size_pt),
         _SML + "worksheet+xml",
         OFFICE_REL + "worksheet",
     )

@@ -34,6 +34,7 @@ from .package import (
     XML_HEAD,
     Member,
     Part,
+    PartData,
     escape,
     package_members,
     write_atomic,
@@ -372,7 +373,7 @@ def _text_rest_uncached(role: str, text: str) -> bytes:
 _text_rest = functools.lru_cache(maxsize=4096)(_text_rest_uncached)  # texts up to CACHED_TEXT
 
 
-def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, str | bytes]]:
+def xlsx_parts(grids: Sequence[Grid]) -> list[Member | tuple[str, PartData]]:
     """A workbook with one sheet per grid, in order; the first grid titles the document."""
     names = unique_sheet_names([g.title for g in grids])
     workbook = workbook_xml(
