@@ -199,3 +199,18 @@ def test_the_command_builds_and_checks_a_self_evaluation_in_a_fresh_process(tmp_
         [*command, "check", str(WITH_RESULTS)], capture_output=True, text=True, cwd=ROOT
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_schema_describes_the_deferred_kinds_keys_in_a_fresh_process():
+    """The descriptions of the 自评表's keys are set by its module (vocabulary.KEY_HELP):
+    the schema imports it, so the shipped schema is what a fresh process generates."""
+    found = _run(
+        """
+        from formgen.schema import schema_text, shipped_schema
+        print(json.dumps([
+            shipped_schema(k).read_text(encoding="utf-8") == schema_text(k)
+            for k in ("declaration", "unit")
+        ]))
+        """
+    )
+    assert found == [True, True]
