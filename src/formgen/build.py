@@ -132,6 +132,12 @@ def rooted_stem(file: Path) -> Path | None:
 
 def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(declaration, its path relative to the output folder without suffix), sorted.
+    See _declarations."""
+    return [(file, stem) for file, stem, _ in _declarations(paths)]
+
+
+def _declarations(paths: Iterable[Path]) -> list[tuple[Path, Path, Path]]:
+    """(declaration, its output path without suffix, its real path), sorted.
 
     The output path is the declaration's path under its declarations root (see
     rooted_stem), so building a sub-folder or one file writes exactly where
@@ -139,7 +145,7 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     and a file given by itself lands at the top. Files starting with `_` (unit files)
     or `.` are not declarations.
     """
-    found: dict[Path, tuple[Path, Path]] = {}
+    found: dict[Path, tuple[Path, Path, Path]] = {}
     for path in paths:
         if path.is_dir():
             files = [
@@ -157,7 +163,7 @@ def find_declarations(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
             key = file.resolve()
             if key not in found:
                 stem = rooted_stem(file) or file.relative_to(base).with_suffix("")
-                found[key] = (file, stem)
+                found[key] = (file, stem, key)
     return sorted(found.values(), key=lambda item: str(item[1]))
 
 
@@ -406,7 +412,12 @@ def _edited_refusal(source: Path, stem: Path, edited: list[Path]) -> FormResult:
 @functools.lru_cache(maxsize=4096)
 def _source_key(source: Path, output: Path) -> str:
     """A file's path relative to the output folder (asked once per warning: cached)."""
-    return Path(os.path.relpath(source.resolve(), _resolved(output))).as_posix()
+    return _real_key(source.resolve(), output)
+
+
+def _real_key(real: Path, output: Path) -> str:
+    """_source_key of a file whose real path is known (a declaration's, from _declarations)."""
+    return Path(os.path.relpath(real, _resolved(output))).as_posix()
 
 
 @functools.lru_cache(maxsize=64)
@@ -422,11 +433,12 @@ def _forget_paths() -> None:
     _source_key.cache_clear()
 
 
-def _stored_warnings(result: FormResult, output: Path) -> list[dict]:
+def _stored_warnings(result: FormResult, output: Path, source_key: str) -> list[dict]:
     """A form's warnings for the manifest, with file names relative to the output folder,
     so a skipped form can print them again however the build is called. A form's warnings
-    name one or two files: each is made relative once."""
-    keys = {"": ""}
+    name one or two files (its own, whose key is given, and its unit file): each is made
+    relative once."""
+    keys = {"": "", str(result.source): source_key}
     stored = []
     for w in result.warnings:
         if w.file not in keys:
@@ -490,7 +502,8 @@ def build(
         if progress:
             progress(result)
 
-    for source, stem in find_declarations(Path(p) for p in paths):
+    source_keys: dict[Path, str] = {}  # declaration → its path relative to the output folder
+    for source, stem, real in _declarations(Path(p) for p in paths):
         refusal = output_name_problem(stem)
         other = claimed.setdefault(stem.as_posix().casefold(), source)
         if refusal is None and other != source:
@@ -509,7 +522,8 @@ def build(
             )
             continue
         key = stem.as_posix()
-        current[_source_key(source, output)] = key
+        source_keys[source] = _real_key(real, output)
+        current[source_keys[source]] = key
         entry = forms.get(key)
         if not force and entry is not None:
             # unchanged since the last build? (else its inputs are hashed when it is built)
@@ -554,12 +568,13 @@ def build(
                 for n, h in old.items()
                 if n not in result.hashes and (output / Path(result.stem).parent / n).exists()
             }
+            source_key = source_keys[result.source]
             forms[result.stem] = {
-                "source": _source_key(result.source, output),
+                "source": source_key,
                 "inputs": result.inputs,
                 "content": result.content,
                 "outputs": {**kept, **result.hashes},
-                "warnings": _stored_warnings(result, output),
+                "warnings": _stored_warnings(result, output, source_key),
                 "summary": row_record(result.row) if result.row else None,
             }
     built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
