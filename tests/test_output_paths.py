@@ -95,6 +95,12 @@ def test_a_skipped_form_reports_its_warnings_again(project: Path):
     assert len(warned) == 1 and "W-INDICATOR-L2" in warned[0]
     assert [ln for ln in second.stderr.splitlines() if ln.startswith(line)] == warned
     assert "警告 1 条" in first.stdout and "警告 1 条" in second.stdout
+    # found by a fresh-eyes trial: a warning printed again looked like a new finding
+    note = f"（declarations/{WARNED}.yaml 未改动，这次跳过；以上 1 条警告是上次生成时的检查结果）"
+    assert note not in first.stderr
+    after = second.stderr.splitlines()
+    assert after[after.index(warned[0]) + 2] == f"  {note}"  # after the warning and its hint
+    assert second.stderr.count("上次生成时的检查结果") == 1  # only the form that has warnings
     # named another way on the command line, the warning names the file that way
     third = formgen("build", str(project / "declarations" / f"{WARNED}.yaml"), cwd=project)
     assert "未改动跳过 1 份" in third.stdout

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import DECLARATIONS
+from conftest import DECLARATIONS, formgen
 from formgen.build import build
 
 NAME = "劳务派遣人员经费"
@@ -79,6 +79,21 @@ def test_a_form_that_fails_now_says_its_old_files_are_old(tmp_path):
     assert [r.ok for r in report.results] == [False]
     (note,) = [p for p in report.problems if p.code == "W-OUTPUT-OLD"]
     assert note.file == str(source) and f"{NAME}.docx" in note.message and "旧版本" in note.message
+
+
+def test_the_last_line_counts_the_builds_own_warnings(tmp_path):
+    """Found by a fresh-eyes trial: the note that old files are still there was printed as
+    a warning, but the last line said 警告 0 条."""
+    decls = _project(tmp_path)
+    assert formgen("build", str(decls), "-o", "output", cwd=tmp_path).returncode == 0
+    source = decls / f"{NAME}.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("年度: 2022", "年度: 二〇二二"), "utf-8"
+    )
+    run = formgen("build", str(decls), "-o", "output", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.count("警告：这份申报这次没有生成") == 1
+    assert "失败 1 份，警告 1 条" in run.stdout
 
 
 def test_a_form_held_back_by_an_edited_output_says_how_to_go_on(tmp_path):

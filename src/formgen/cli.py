@@ -12,7 +12,7 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .errors import ERROR, FormgenError, Problem
+from .errors import ERROR, WARNING, FormgenError, Problem
 from .i18n import install as _install_chinese
 
 _install_chinese()
@@ -116,6 +116,8 @@ def build_command(
         elif not quiet:
             for warning in result.warnings:
                 show(warning, result.source)
+            if result.skipped and result.warnings:
+                click.echo(f"  {_restored_note(result)}", err=True)
             if not result.skipped and bar is None:
                 click.echo(
                     f"已生成：{result.source} → {'、'.join(map(str, result.outputs))}"
@@ -161,7 +163,9 @@ def build_command(
     files = sum(len(r.outputs) for r in report.built)
     kept = sum(len(r.kept) for r in report.built)
     same = f"，其中 {kept} 个与原文件相同、未改写" if kept else ""
+    # the forms' warnings and the build's own (an output left from an earlier build…)
     warnings = sum(len(r.warnings) for r in report.results if r.ok)
+    warnings += sum(p.severity == WARNING for p in report.problems)
     click.echo(
         f"完成：共 {len(report.results)} 份申报，生成 {built} 份（{files} 个文件{same}），"
         f"未改动跳过 {skipped} 份，失败 {failed} 份，警告 {warnings} 条，"
@@ -182,6 +186,12 @@ def _folder_note(report) -> str:
         kept = "与原文件相同、未改写" if same == n else f"其中 {same} 个与原文件相同、未改写"
         return f"单位汇总 {n} 个文件（{kept}），"
     return f"单位汇总 {n} 个文件，"
+
+
+def _restored_note(result) -> str:
+    """Said after the warnings a skipped form prints again: they are from its last build."""
+    n = len(result.warnings)
+    return f"（{result.source} 未改动，这次跳过；以上 {n} 条警告是上次生成时的检查结果）"
 
 
 def _kept_note(result) -> str:
