@@ -201,10 +201,17 @@ def document_xml(grid: Grid) -> bytes:
         out.append(_table_start(widths))
         out += pieces[rows.start * stride : rows.stop * stride]
         out.append(b"</w:tbl>")
-    footer = FOOTER_RID if t.page_numbers else None
-    end = f"<w:p/><w:sectPr>{_page_xml(grid.page, footer)}</w:sectPr></w:body></w:document>"
-    out.append(end.encode())
+    out.append(_document_end(grid.page, t.page_numbers))
     return b"".join(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _document_end(page: Page, page_numbers: bool) -> bytes:
+    """The document after its tables: the section's page and footer. Cached: forms share
+    their page."""
+    footer = FOOTER_RID if page_numbers else None
+    end = f"<w:p/><w:sectPr>{_page_xml(page, footer)}</w:sectPr></w:body></w:document>"
+    return end.encode()
 
 
 DOCUMENT_START = (XML_HEAD + f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>').encode()

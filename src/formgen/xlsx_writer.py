@@ -25,6 +25,7 @@ from .grid import (
     YEAR,
     Cell,
     Grid,
+    Page,
     column_letter,
 )
 from .measure import PX_PER_CM
@@ -223,8 +224,6 @@ def _amount_decimals(number, fixed: int | None) -> int:
 def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     """The worksheet part, as UTF-8: its cells come encoded from their caches, so the
     sheet is never encoded as a whole."""
-    t = grid.template
-    page = grid.page
     heights = row_heights(grid)
     breaks = page_breaks(grid, heights)
     merges = [
@@ -232,7 +231,6 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
         for c in grid.cells
         if c.rowspan > 1 or c.colspan > 1
     ]
-    inch = page.margin_cm / CM_PER_INCH
     parts = [
         XML_HEAD,
         f'<worksheet xmlns="{S_NS}" xmlns:r="{R_NS}">',
@@ -243,24 +241,13 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
         + ' workbookViewId="0"/></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
     ]
-    parts += [
-        f'<col min="{i}" max="{i}" width="{_col_width(cm)!r}" customWidth="1"/>'
-        for i, cm in enumerate(grid.widths_cm, start=1)
-    ]
+    parts.append(_cols_xml(grid.widths_cm))
     parts.append("</cols><sheetData>")
     out = ["".join(parts).encode()]  # one join at the end: the rows are tens of kilobytes
     _sheet_rows(out, grid, heights, breaks)
     parts = ["</sheetData>"]
     parts.append(f'<mergeCells count="{len(merges)}">' + "".join(merges) + "</mergeCells>")
-    parts.append(
-        '<printOptions horizontalCentered="1"/>'
-        f'<pageMargins left="{inch:.4f}" right="{inch:.4f}" top="{inch:.4f}" bottom="{inch:.4f}"'
-        ' header="0.3" footer="0.3"/>'
-        f'<pageSetup paperSize="{PAPER_CODE[page.paper]}" orientation="{page.orientation}"'
-        ' fitToWidth="1" fitToHeight="0"/>'
-    )
-    if t.page_numbers:
-        parts.append(f"<headerFooter><oddFooter>{escape(PAGE_FOOTER)}</oddFooter></headerFooter>")
+    parts.append(_page_setup_xml(grid.page, grid.template.page_numbers))
     if breaks:
         parts.append(
             f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
@@ -270,6 +257,32 @@ def sheet_xml(grid: Grid, selected: bool = True) -> bytes:
     parts.append("</worksheet>")
     out.append("".join(parts).encode())
     return b"".join(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _page_setup_xml(page: Page, page_numbers: bool) -> str:
+    """Print options, margins, paper and the page-number footer. Cached: forms share their
+    page."""
+    inch = page.margin_cm / CM_PER_INCH
+    xml = (
+        '<printOptions horizontalCentered="1"/>'
+        f'<pageMargins left="{inch:.4f}" right="{inch:.4f}" top="{inch:.4f}" bottom="{inch:.4f}"'
+        ' header="0.3" footer="0.3"/>'
+        f'<pageSetup paperSize="{PAPER_CODE[page.paper]}" orientation="{page.orientation}"'
+        ' fitToWidth="1" fitToHeight="0"/>'
+    )
+    if page_numbers:
+        xml += f"<headerFooter><oddFooter>{escape(PAGE_FOOTER)}</oddFooter></headerFooter>"
+    return xml
+
+
+@functools.lru_cache(maxsize=64)
+def _cols_xml(widths_cm: tuple[float, ...]) -> str:
+    """The columns' widths. Cached: a kind's forms share their few column splits."""
+    return "".join(
+        f'<col min="{i}" max="{i}" width="{_col_width(cm)!r}" customWidth="1"/>'
+        for i, cm in enumerate(widths_cm, start=1)
+    )
 
 
 @functools.lru_cache(maxsize=4096)
