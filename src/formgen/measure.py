@@ -43,8 +43,9 @@ UNIT_CHARS = (
 )
 # A number with its sign, decimals, percent and up to two unit characters after it:
 # ≥2400人次, ≤6 小时 (the space counts), 95%, 100万人次 (first two kept).
+_SIGNS = "≥≤＞＜><±约~～"
 _NUMBER_UNIT = re.compile(
-    rf"[≥≤＞＜><±约~～]?\s?[0-9][0-9.,]*(?:\s?[%％‰])?(?:\s?[{UNIT_CHARS}]{{1,2}})?"
+    rf"[{_SIGNS}]?\s?[0-9][0-9.,]*(?:\s?[%％‰])?(?:\s?[{UNIT_CHARS}]{{1,2}})?"
 )
 _LATIN_WORD = re.compile(r"[!-~\u00a0-\u024f]+")  # runs of non-space Latin: renderers keep them
 
@@ -67,8 +68,12 @@ def advance_em(ch: str) -> float:
 
 @functools.cache
 def _in_table() -> re.Pattern[str]:
-    """Runs of the characters data/metrics.json gives an advance (Latin and some symbols)."""
-    return re.compile("[" + "".join(map(re.escape, _metrics()[0])) + "]+")
+    """Runs of the characters data/metrics.json gives an advance (Latin and some symbols).
+    Spelt [listed][listed]*, not [listed]+: a pattern that starts with a set of characters
+    lets the regex engine skip in C what is outside it (most of a CJK text) instead of
+    trying each position, in half the time."""
+    listed = "[" + "".join(map(re.escape, _metrics()[0])) + "]"
+    return re.compile(f"{listed}{listed}*")
 
 
 def _char_ems(text: str) -> list[float]:
@@ -91,33 +96,43 @@ def width_em(text: str) -> float:
 # The pieces of more than one character a line keeps whole, tried in this order at each
 # position: a number with its unit (it always holds a digit), a Latin word. Any other
 # character is a piece of its own.
-_LONG_PIECE = re.compile(f"({_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern})")
-_LONG_PIECE_NO_GLUE = re.compile(f"({_LATIN_WORD.pattern})")
+_LONG_PIECE = re.compile(f"{_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern}")
+# Where a long piece can start: a sign, a space, a digit or Latin (a CJK line has few).
+_PIECE_START = re.compile(rf"[{_SIGNS}\s!-~\u00a0-\u024f]")
 
 
 def _units(line: str, glue_numbers: bool) -> list[str]:
     """The pieces a line may break between: a CJK character each, Latin words whole,
     spaces on their own; numbers with their unit as one piece when `glue_numbers`.
-    The line is split at its long pieces in one regex pass; what lies between them
-    is taken a character a piece."""
-    parts = (_LONG_PIECE if glue_numbers else _LONG_PIECE_NO_GLUE).split(line)
-    units = list(parts[0])
-    for piece, chars in zip(parts[1::2], parts[2::2], strict=True):
-        units.append(piece)
-        units += chars
+    A long piece is tried only where one can start, found by a scan the regex engine runs
+    in C: trying every position (as a split at the long pieces does) took most of the
+    time of breaking a CJK paragraph."""
+    pattern = _LONG_PIECE if glue_numbers else _LATIN_WORD
+    units: list[str] = []
+    done = 0  # the line before this index is in `units`
+    while (start := _PIECE_START.search(line, done)) is not None:
+        at = start.start()
+        piece = pattern.match(line, at)
+        end = piece.end() if piece else at + 1  # (no long piece: a character of its own)
+        units += line[done:at]
+        units.append(line[at:end])
+        done = end
+    units += line[done:]
     return units
 
 
 def _unit_widths(units: list[str], font_pt: float) -> list[float]:
     """Each piece's width in points. Where every piece is one character (most lines), the
-    line's characters are looked up at once, not piece by piece; a line of none the table
-    lists (most CJK lines) is not looked up at all."""
+    line's characters are looked up at once, not piece by piece: the font size (1.0 × the
+    size is the size) but for the characters the table lists."""
     line = "".join(units)
     if len(line) != len(units):
         return [width_em(unit) * font_pt for unit in units]
-    if _in_table().search(line) is None:
-        return [font_pt] * len(units)  # one em each (1.0 * font_pt is font_pt)
-    return [w * font_pt for w in _char_ems(line)]
+    advance = _metrics()[0]
+    widths = [font_pt] * len(line)
+    for run in _in_table().finditer(line):
+        widths[run.start() : run.end()] = [advance[ch] * font_pt for ch in run.group()]
+    return widths
 
 
 def _pieces(units: list[str]) -> int:
@@ -154,6 +169,30 @@ def _first_over(widths: list[float], start: int, used: float, limit: float) -> t
         window *= 4
 
 
+@functools.lru_cache(maxsize=1024)
+def _em_sums(used: float, font_pt: float, limit: float) -> tuple[float, ...]:
+    """The running sums of one-em pieces added to a line filled to `used`, as _first_over
+    sums them, up to the last within `limit`: the same few recur in every CJK line."""
+    sums = [used]
+    while used + font_pt <= limit:
+        used += font_pt
+        sums.append(used)
+    return tuple(sums)
+
+
+def _fill(
+    widths: list[float], start: int, used: float, limit: float, font_pt: float
+) -> tuple[int, float]:
+    """_first_over, without summing where the pieces up to the one that passes the line
+    are one em each (most of a CJK line): their sums are _em_sums."""
+    sums = _em_sums(used, font_pt, limit)
+    run = widths[start : start + len(sums)]
+    if run.count(font_pt) != len(run):
+        return _first_over(widths, start, used, limit)
+    n = len(run) - 1 if len(run) == len(sums) else len(run)  # fitting; or all to the end
+    return start + n, sums[n]
+
+
 def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
     limit = width_pt + 1e-6
     widths = _unit_widths(units, font_pt)
@@ -167,7 +206,7 @@ def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = Tr
     while i < len(units):
         # Every piece up to the one that passes the line's width stays on the line, and
         # spaces after it (a space at a line's end takes no room).
-        j, used = _first_over(widths, i, used, limit)
+        j, used = _fill(widths, i, used, limit, font_pt)
         current += units[i:j]
         while j < len(units) and units[j].isspace():
             current.append(units[j])
