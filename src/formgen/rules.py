@@ -455,7 +455,13 @@ for _id in ("W-VALUE-ASCII", "W-VALUE-NO-NUMBER", "W-VALUE-NO-UNIT"):
 
 
 def _count(side: Side | None) -> tuple[Decimal, str] | None:
-    match = _COUNT.match(side.value) if side else None
+    return _count_of(side.value) if side else None
+
+
+@functools.lru_cache(maxsize=8192)  # the same values recur across lines and forms
+def _count_of(value: str) -> tuple[Decimal, str] | None:
+    """A “≥ number unit” value's number and unit."""
+    match = _COUNT.match(value)
     return (Decimal(match.group(1)), match.group(2)) if match else None
 
 
@@ -624,8 +630,9 @@ def fits_in_excel(ctx: Context) -> Iterator[Problem]:
     for kind in ctx.kinds():
         grid = ctx.grid(kind)
         for cell in grid.cells:
-            # the narrowest cell holds about 100 characters in 409 pt: shorter ones need no measuring
-            if cell.row < grid.head_rows or not cell.field or len(cell.text) <= 100:
+            # the narrowest cell holds about 100 characters in 409 pt: shorter ones (most
+            # cells: asked first) need no measuring
+            if len(cell.text) <= 100 or cell.row < grid.head_rows or not cell.field:
                 continue
             width = sum(grid.widths_cm[cell.col : cell.col + cell.colspan])
             need = needed_height(cell.text, width, grid.template.body_pt)
