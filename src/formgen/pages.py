@@ -62,8 +62,15 @@ def _row_heights(grid: Grid) -> list[float]:
         missing = need - sum(heights[cell.row : end])
         if missing > 0:
             heights[end - 1] += missing
-    # Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
-    return [round(min(h, MAX_ROW_PT), 2) for h in heights]
+    return [_rounded(h) for h in heights]
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _rounded(height: float) -> float:
+    """Excel refuses rows taller than 409 pt; a longer text must be shortened by its author.
+    Cached: rounding to two places goes through decimal digits, and the same heights
+    recur in every form (one line, two lines, …)."""
+    return round(min(height, MAX_ROW_PT), 2)
 
 
 @functools.lru_cache(maxsize=64)
