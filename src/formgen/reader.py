@@ -63,6 +63,7 @@ _NON_PRINTABLE = re.compile(
 )
 # What XML 1.0 cannot carry even when YAML escapes let it through ("\x01", "\ud800", "\uffff").
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which Notepad writes
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a real declaration is about 10 KB
 MAX_DEPTH = 16  # the format needs 6 levels; deeper is a mistake or an attack
@@ -185,7 +186,9 @@ def read_document(
     if len(data) > MAX_FILE_BYTES:
         raise DeclarationError([_too_large(source, len(data))])
     text = decode(data, source) if isinstance(data, bytes) else data.lstrip("\ufeff")
-    root = _compose(text, source)
+    # The parser reads UTF-8: given the text, it would encode it back into these very bytes.
+    utf8 = data if isinstance(data, bytes) and not data.startswith(_BOM) else None
+    root = _compose(text, source, utf8=utf8)
     refuse_yaml_features(text, source)
     unit_root, unit_text = None, ""
     if unit is not None:
@@ -227,7 +230,7 @@ def _too_large(source: str, size: int) -> Problem:
 
 def decode(data: bytes, source: str) -> str:
     """UTF-8 with or without BOM; anything else is refused with a way out, never guessed."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DeclarationError(
@@ -582,7 +585,9 @@ def refuse_yaml_features(text: str, source: str) -> None:
         raise DeclarationError(problems)
 
 
-def _compose(text: str, source: str, named: bool = False) -> Node:
+def _compose(text: str, source: str, named: bool = False, utf8: bytes | None = None) -> Node:
+    """The text's nodes; `utf8`: the text's own UTF-8 bytes, which the parser reads as they
+    are (given the text, it encodes it first); `named`: marks carry the source's name."""
     tab = _TAB_INDENT.search(text) if "\t" in text else None
     if tab:
         line, column = line_col(text, tab.end() - 1)
@@ -617,7 +622,7 @@ def _compose(text: str, source: str, named: bool = False) -> Node:
     if slips:
         raise DeclarationError(slips)
     try:
-        stream = _NamedText(text, source) if named else text
+        stream = _NamedText(text, source) if named else text if utf8 is None else utf8
         root = yaml.compose(stream, Loader=_Loader)  # type: ignore[arg-type]  # a parser is enough
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
