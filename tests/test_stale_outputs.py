@@ -92,7 +92,7 @@ def test_the_last_line_counts_the_builds_own_warnings(tmp_path):
     )
     run = formgen("build", str(decls), "-o", "output", cwd=tmp_path)
     assert run.returncode == 1
-    assert run.stderr.count("警告：这份申报这次没有生成") == 1
+    assert run.stderr.count("警告 W-OUTPUT-OLD 这份申报这次没有生成") == 1  # with its code
     assert "失败 1 份，警告 1 条" in run.stdout
 
 
@@ -103,9 +103,28 @@ def test_a_form_held_back_by_an_edited_output_says_how_to_go_on(tmp_path):
     build([decls], out)
     with (out / f"{NAME}.xlsx").open("ab") as fh:
         fh.write(b"\0")
+    source = decls / f"{NAME}.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("≥1200条次", "≥1300条次"), "utf-8")
     report = build([decls], out)
     (refused,) = report.failed
     assert [p.code for p in refused.problems] == ["E-OUTPUT-EDITED"]
     (note,) = [p for p in report.problems if p.code == "W-OUTPUT-OLD"]
     assert "--force" in note.hint and "改正上面的错误" not in note.hint
     assert "不要打印或报送" in note.hint
+
+
+def test_an_edited_output_of_an_unchanged_declaration_calls_no_file_old(tmp_path):
+    """Found by a fresh-eyes trial: with only the .xlsx edited by hand, the build called
+    the untouched .docx "the old version, do not print it", though it is what the
+    unchanged declaration makes."""
+    decls, out = _project(tmp_path), tmp_path / "output"
+    build([decls], out)
+    docx = (out / f"{NAME}.docx").read_bytes()
+    with (out / f"{NAME}.xlsx").open("ab") as fh:
+        fh.write(b"\0")
+    report = build([decls], out)
+    (refused,) = report.failed
+    assert [p.code for p in refused.problems] == ["E-OUTPUT-EDITED"]
+    assert refused.problems[0].file == str(out / f"{NAME}.xlsx")
+    assert [p.code for p in report.problems] == []
+    assert (out / f"{NAME}.docx").read_bytes() == docx

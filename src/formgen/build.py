@@ -525,6 +525,7 @@ def build(
         source_keys[source] = _real_key(real, output)
         current[source_keys[source]] = key
         entry = forms.get(key)
+        inputs = ""
         if not force and entry is not None:
             # unchanged since the last build? (else its inputs are hashed when it is built)
             inputs = _digest(base.encode(), *_own_inputs(source)[0])
@@ -537,7 +538,9 @@ def build(
                 continue
         edited = [] if force else _edited(entry, output, stem, formats)
         if edited:
-            report(_edited_refusal(source, stem, edited))
+            held = _edited_refusal(source, stem, edited)
+            held.inputs = inputs  # to tell whether the form's other files are still current
+            report(held)
         else:
             tasks.append((source, stem, output, formats, template, base, content_base))
     built_stale: list[Path] = []
@@ -579,6 +582,9 @@ def build(
             }
     built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
     for failed in built.failed:  # its files from an earlier build are still there: say so
+        held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
+        if held_back and failed.inputs == (forms.get(failed.stem) or {}).get("inputs"):
+            continue  # nothing changed but the edited file, which the error names: the rest is current
         folder = output / Path(failed.stem).parent
         old = [
             folder / n
@@ -586,7 +592,6 @@ def build(
             if (folder / n).exists()
         ]
         if old:
-            held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
             fix = (
                 "先处理上面所说改动过的文件（移到别处或改名后重新生成，或加 --force 按申报重新生成）"
                 if held_back

@@ -42,8 +42,8 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         severity = SEVERITY_TEXT[self.severity]
-        if self.rule:
-            text = f"{where}: {severity} {self.rule} {self.message}"
+        if self.rule or (self.code and self.severity == WARNING):  # ids users can look up
+            text = f"{where}: {severity} {self.id} {self.message}"
         else:
             text = f"{where}: {severity}：{self.message}"
         if self.field:
