@@ -611,12 +611,17 @@ class _LabelGroups:
     def __init__(self, cells: list[Cell], pt: float, breaks: dict[str, str]):
         self.pt = pt
         self.breaks = breaks
-        self.groups: dict[tuple[int, int], list[tuple[float, str]]] = {}  # (ems, text)
+        groups: dict[tuple[int, int], list[tuple[float, str]]] = {}  # (ems, text)
         for cell in cells:
-            if cell.role == LABEL and cell.row >= HEAD_ROWS and (cell.col, cell.colspan) != (0, 1):
-                group = self.groups.setdefault((cell.col, cell.colspan), [])
-                group.append((_one_line_em(cell.text), cell.text))
-        for group in self.groups.values():
+            if cell.role == LABEL and cell.row >= HEAD_ROWS:
+                key = (cell.col, cell.colspan)
+                if key != (0, 1):
+                    group = groups.get(key)
+                    if group is None:
+                        group = groups[key] = []
+                    group.append((_one_line_em(cell.text), cell.text))
+        self.groups = groups
+        for group in groups.values():
             group.sort(key=itemgetter(0), reverse=True)
         self.counted: dict[tuple[int, int, float], int] = {}
 
@@ -668,15 +673,20 @@ class _TextHeights:
         # per span, its one-row texts as (ems needed on one line, row, text), widest first
         self.texts: dict[tuple[int, int], list[tuple[float, int, str]]] = {}
         self.tall: list[tuple[int, int, int, int, str]] = []  # (col, span, row, rowspan, text)
+        by_span, tall = self.texts, self.tall
         for cell in cells:
-            if cell.role != LABEL and cell.row >= HEAD_ROWS and cell.text:
-                key = (cell.col, cell.colspan)
+            text = cell.text
+            if text and cell.role != LABEL and cell.row >= HEAD_ROWS:
+                col = cell.col
                 if cell.rowspan > 1:
-                    self.tall.append((*key, cell.row, cell.rowspan, cell.text))
+                    tall.append((col, cell.colspan, cell.row, cell.rowspan, text))
                     continue
-                ems = _line_ems(cell.text, cell.col in VALUE_COLUMNS)
-                self.texts.setdefault(key, []).append((ems, cell.row, cell.text))
-        for texts in self.texts.values():
+                key = (col, cell.colspan)
+                texts = by_span.get(key)
+                if texts is None:
+                    texts = by_span[key] = []
+                texts.append((_line_ems(text, col in VALUE_COLUMNS), cell.row, text))
+        for texts in by_span.values():
             texts.sort(key=itemgetter(0), reverse=True)
         self.rows: dict[tuple[int, int, float], list[tuple[int, float]]] = {}
 
@@ -717,6 +727,7 @@ class _TextHeights:
 VALUE_COLUMNS = (4, 7)  # 指标值: a number there is kept with its unit where it fits
 
 
+@functools.lru_cache(maxsize=16384)  # labels recur in every form
 def _one_line_em(text: str) -> float:
     """The ems a text takes on one line; infinite when it has several paragraphs, each of
     which takes a line of its own."""
