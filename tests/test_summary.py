@@ -146,9 +146,17 @@ def test_projects_with_errors_and_unreadable_files_keep_their_row(tmp_path: Path
     ws = _sheet(tmp_path / "s.xlsx")
     assert [ws.cell(r, 2).value for r in (3, 4, 5)] == ["宿州发布运营经费", "宿州发布运营经费", "c"]
     assert ws.cell(4, 13).value.startswith("错误 ")
-    assert ws.cell(5, 13).value.startswith("错误 1 个\n第 2 行 YAML")  # where the parser stopped
+    # where the parser stopped; found by a fresh-eyes trial: the total silently left it out
+    assert ws.cell(5, 13).value.startswith(
+        "错误 1 个（申报无法读取，金额未计入合计）\n第 2 行 YAML"
+    )
+    assert [ws.cell(5, c).value for c in range(6, 12)] == [None] * 6
     # totals over every listed row: 80 + 80, and 80 + 70.25 shown with two decimals
     assert ws.cell(6, 9).value == 160 and Decimal(str(ws.cell(6, 10).value)) == Decimal("150.25")
+    assert ws.cell(6, 13).value.endswith("；其中 1 个申报无法读取，金额未计入合计")
+    # its ~40 characters wrap to three lines in the 5.6 cm column: the row holds them all
+    assert ws.row_dimensions[6].height >= 3 * 10.5
+    assert not ws.cell(4, 13).value.startswith("错误 1 个（")  # read, with errors: counted
 
 
 def test_unit_name_falls_back_to_the_folder_and_is_a_safe_file_name():

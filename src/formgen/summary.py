@@ -88,6 +88,14 @@ class ProjectRow:
     def warnings(self) -> int:
         return len(self.findings) - self.errors
 
+    @property
+    def unread(self) -> bool:
+        """The declaration could not be read: its amounts are unknown, not zero."""
+        return self.annual_lines is None
+
+
+UNREAD_NOTE = "申报无法读取，金额未计入合计"
+
 
 def project_row(file: str, decl, findings: Sequence[Problem]) -> ProjectRow:
     """The row of a declaration that could be read (its check findings may hold errors)."""
@@ -147,7 +155,7 @@ def check_text(row: ProjectRow) -> str:
         counts.append(f"错误 {row.errors} 个")
     if row.warnings:
         counts.append(f"警告 {row.warnings} 个")
-    lines = ["，".join(counts)]
+    lines = ["，".join(counts) + (f"（{UNREAD_NOTE}）" if row.unread else "")]
     for problem in row.findings[:MAX_FINDINGS]:
         where = f"第 {problem.line} 行 " if problem.line else ""
         rule = f"{problem.rule} " if problem.rule else ""
@@ -367,13 +375,15 @@ def sheet_pieces(title: str, rows: Sequence[ProjectRow], size_pt: float) -> Iter
     cells.append(f'<c r="L{last}" s="{XF_TOTAL}"><v>{lines}</v></c>')
     errors = sum(row.errors for row in rows)
     warnings = sum(row.warnings for row in rows)
-    cells.append(
-        _text_cell(
-            f"M{last}", f"共 {len(rows)} 个项目；错误 {errors} 个，警告 {warnings} 个", XF_TOTAL
-        )
-    )
+    summed = f"共 {len(rows)} 个项目；错误 {errors} 个，警告 {warnings} 个"
+    unread = sum(row.unread for row in rows)
+    if unread:  # a total that leaves projects out must say so
+        summed += f"；其中 {unread} 个{UNREAD_NOTE}"
+    cells.append(_text_cell(f"M{last}", summed, XF_TOTAL))
     cells.append(f'<c r="N{last}" s="{XF_TOTAL}"/>')
-    parts.append(f'<row r="{last}" ht="{_height(["合计"], size_pt):g}" customHeight="1">')
+    # as tall as its counts need in 检查结果 (they wrap: two lines or three)
+    height = _height(["合计", *("" for _ in range(11)), summed], size_pt)
+    parts.append(f'<row r="{last}" ht="{height:g}" customHeight="1">')
     parts += cells
     parts.append("</row></sheetData>")
     parts.append(
