@@ -20,7 +20,7 @@ from .grid import Grid
 from .kinds import FormKind, all_kinds
 from .kinds import get as get_kind
 from .measure import MAX_ROW_PT, needed_height
-from .model import Declaration, Funds, Side
+from .model import Declaration, Funds, Line, Side
 from .settings import Settings
 from .template import shipped_template
 from .vocabulary import (
@@ -279,19 +279,24 @@ def year_in_span(ctx: Context) -> Iterator[Problem]:
         )
 
 
-def _sides(decl: Declaration):
-    """(group, block, line, side name, Side) for every side of every line."""
-    for group in decl.indicators:
-        for block in group.blocks:
-            for line in block.lines:
-                for side_name, side in (("中期", line.mid), ("年度", line.annual)):
-                    if side is not None:
-                        yield group, block, line, side_name, side
+def _sides(ctx: Context) -> list[tuple[Line, str, Side]]:
+    """(line, side name, Side) for every side of every line: listed once for the rules
+    that go through them all."""
+    if "sides" not in ctx.memo:
+        ctx.memo["sides"] = [
+            (line, side_name, side)
+            for group in ctx.decl.indicators
+            for block in group.blocks
+            for line in block.lines
+            for side_name, side in (("中期", line.mid), ("年度", line.annual))
+            if side is not None
+        ]
+    return ctx.memo["sides"]
 
 
 @rule("E-LINE-INCOMPLETE", ERROR)
 def line_complete(ctx: Context) -> Iterator[Problem]:
-    for _group, _block, line, side_name, side in _sides(ctx.decl):
+    for line, side_name, side in _sides(ctx):
         if side.name and not side.value and side.name != NOT_APPLICABLE:
             yield ctx.finding(
                 "E-LINE-INCOMPLETE",
@@ -435,7 +440,7 @@ def _malformed_values(ctx: Context) -> list[tuple[str, str, str, str]]:
     if "malformed values" not in ctx.memo:
         ctx.memo["malformed values"] = [
             (found_id, f"{line.path}.{side_name}指标值", message, hint)
-            for _g, _b, line, side_name, side in _sides(ctx.decl)
+            for line, side_name, side in _sides(ctx)
             for found_id, message, hint in value_findings(side.value)
         ]
     return ctx.memo["malformed values"]
