@@ -60,6 +60,8 @@ def test_yaml_syntax_error_mapping_value():
 def test_tab_indentation():
     p = only(GOOD.replace("  中期年度", "\t中期年度"))
     assert p.line == 11 and "Tab" in p.hint
+    # found by a fresh-eyes trial: "two spaces" was wrong for a line that needs eight
+    assert "与同一层的其他行左对齐" in p.hint and "两个空格" not in p.hint
 
 
 def test_duplicate_key_rejected_with_both_lines():
@@ -186,6 +188,9 @@ def test_side_lines_must_be_contiguous():
     )
     p = only(text)
     assert p.line == 21 and "不连续" in p.message
+    # found by a fresh-eyes trial: "第 2 行" beside 21:9 read as a line of the file
+    # the first line (甲) lost its 年度指标值; the third (丙) has one
+    assert "年度一侧的指标行不连续：本二级指标下的第 1 条指标没有年度指标，这一条却有" == p.message
 
 
 def test_line_without_any_value():

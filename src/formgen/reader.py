@@ -598,7 +598,7 @@ def _compose(text: str, source: str, named: bool = False, utf8: bytes | None = N
                     line,
                     column,
                     "这一行用了 Tab 键缩进",
-                    "缩进请只用空格，不要用 Tab（可在编辑器中把 Tab 替换为两个空格）",
+                    "缩进请只用空格，不要用 Tab：把这一行开头的 Tab 换成空格，使它与同一层的其他行左对齐",
                     code="E-YAML-TAB",
                 )
             ]

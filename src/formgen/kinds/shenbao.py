@@ -283,7 +283,7 @@ class Walk(Reader):
                 self.error(
                     node,
                     "E-LINE-ORDER",
-                    f"{side}一侧的指标行不连续：第 {stop + 1} 行没有{side}指标，这一行却有",
+                    f"{side}一侧的指标行不连续：本二级指标下的第 {stop + 1} 条指标没有{side}指标，这一条却有",
                     f"表格中每一侧的指标自上而下依次排列；把没有{side}指标的行移到本二级指标的最后",
                     field,
                 )
