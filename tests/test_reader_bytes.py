@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from nodetree import tree
 
 from formgen.errors import DeclarationError
 from formgen.loader import loads
@@ -19,15 +19,6 @@ CHARS = [chr(c) for c in (*range(0x20), 0x7F, 0x85, 0xA0, 0x2028, 0xFEFF, 0xFFFE
 SAMPLE = "年度: 2022\n项目名称: 网络{}安全\n实施单位: 某局\n"
 
 
-def _tree(node: Node) -> object:
-    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-    if isinstance(node, ScalarNode):
-        return ("scalar", node.tag, node.style, node.value, where)
-    if isinstance(node, SequenceNode):
-        return ("seq", node.tag, where, [_tree(n) for n in node.value])
-    return ("map", node.tag, where, [(_tree(k), _tree(v)) for k, v in node.value])
-
-
 def _composed(stream: str | bytes) -> object:
     try:
         root = yaml.compose(stream, Loader=_Loader)
@@ -36,7 +27,7 @@ def _composed(stream: str | bytes) -> object:
         return (type(exc).__name__, exc.problem, exc.context, marks)
     except yaml.YAMLError as exc:
         return type(exc).__name__
-    return None if root is None else _tree(root)
+    return None if root is None else tree(root)
 
 
 def _loaded(data: str | bytes) -> object:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nodetree import tree
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from formgen.errors import Problem
@@ -315,16 +316,6 @@ class _PlainLoader(yaml.CSafeLoader):
         return self.DEFAULT_MAPPING_TAG
 
 
-def _tree(node: Node) -> object:
-    """A node as plain data: kind, tag, style, value (or children) and both marks."""
-    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
-    if isinstance(node, ScalarNode):
-        return ("scalar", node.tag, node.style, node.value, where)
-    if isinstance(node, SequenceNode):
-        return ("seq", node.tag, where, [_tree(n) for n in node.value])
-    return ("map", node.tag, where, [(_tree(k), _tree(v)) for k, v in node.value])
-
-
 def test_composing_without_the_resolver_calls_gives_the_same_nodes():
     texts = [p.read_text("utf-8") for p in sorted(DECLARATIONS.glob("*.yaml"))]
     texts += [
@@ -341,7 +332,7 @@ def test_composing_without_the_resolver_calls_gives_the_same_nodes():
         plain = yaml.compose(text, Loader=_PlainLoader)
         assert (mine is None) == (plain is None)
         if mine is not None:
-            assert _tree(mine) == _tree(plain)
+            assert tree(mine) == tree(plain)
 
 
 # -- a text's checks ------------------------------------------------------------------------
