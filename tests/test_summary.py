@@ -128,6 +128,8 @@ def test_frozen_header_autofilter_a4_landscape_fit_to_width(summary: Path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == "$2:$2"
+    # found by a fresh-eyes trial: the forms' footer said 第 &P 页 共 &N 页, this one had a comma
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
 
 
 def test_projects_with_errors_and_unreadable_files_keep_their_row(tmp_path: Path):

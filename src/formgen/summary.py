@@ -29,7 +29,7 @@ from .package import (
     zip_bytes,
 )
 from .vocabulary import PLACEHOLDER
-from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML
+from .xlsx_writer import BORDERS_XML, MAX_DECIMALS, NUMBER_FORMATS_XML, PAGE_FOOTER
 
 SUFFIX = "项目汇总表.xlsx"
 SHEET = "项目汇总"
@@ -392,7 +392,7 @@ def sheet_pieces(title: str, rows: Sequence[ProjectRow], size_pt: float) -> Iter
         '<printOptions horizontalCentered="1"/>'
         '<pageMargins left="0.5906" right="0.5906" top="0.7874" bottom="0.7874" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-        "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
+        f"<headerFooter><oddFooter>{escape(PAGE_FOOTER)}</oddFooter></headerFooter>"
         "</worksheet>"
     )
     yield "".join(parts)
