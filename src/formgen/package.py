@@ -278,6 +278,7 @@ _CREATE_FLAGS = (
     | getattr(os, "O_BINARY", 0)
     | getattr(os, "O_NOFOLLOW", 0)
     | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOINHERIT", 0)  # Windows' O_CLOEXEC, as mkstemp opened it
 )
 _temporaries = itertools.count()
 
