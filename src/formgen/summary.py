@@ -298,10 +298,6 @@ def _decimals(values) -> int:
     return max([max(0, -v.as_tuple().exponent) for v in values if v is not None] or [0])
 
 
-def sheet_xml(title: str, rows: Sequence[ProjectRow], size_pt: float) -> str:
-    return "".join(sheet_pieces(title, rows, size_pt))
-
-
 def sheet_pieces(title: str, rows: Sequence[ProjectRow], size_pt: float) -> Iterator[str]:
     """The sheet's XML a row at a time: a unit's summary of a thousand projects is deflated
     as it is made, never held whole (as text, then as bytes) beside the rows it lists."""
