@@ -25,7 +25,7 @@ from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
 from .grid import Grid
 from .kinds import DEFAULT_KIND, all_kinds
 from .loader import load, loads
-from .package import put, write_atomic
+from .package import put_hashed, write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
@@ -285,9 +285,9 @@ def build_one(
             for fmt in (f for f in formats if f in FILE_BYTES):
                 target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
                 data = FILE_BYTES[fmt](context.grids[kind.key])
-                if not put(target, data):
+                result.hashes[target.name], written = put_hashed(target, data)
+                if not written:
                     result.kept.append(target)  # it held these bytes: left as it was
-                result.hashes[target.name] = hashlib.sha256(data).hexdigest()
                 result.outputs.append(target)
     except FormgenError as exc:
         result.problems = exc.problems

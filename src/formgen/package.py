@@ -299,8 +299,13 @@ def _create_temporary(path: Path) -> tuple[int, str]:
 
 def write_atomic(path: str | Path, data: bytes) -> str:
     """Write bytes to `path` completely or not at all (see put); return their SHA-256."""
-    put(path, data)
-    return hashlib.sha256(data).hexdigest()
+    return put_hashed(path, data)[0]
+
+
+def put_hashed(path: str | Path, data: bytes) -> tuple[str, bool]:
+    """put(), and the bytes' SHA-256: what the build manifest records of each file it
+    writes, with whether the file was written (False: it already held these bytes)."""
+    return hashlib.sha256(data).hexdigest(), put(path, data)
 
 
 def put(path: str | Path, data: bytes) -> bool:

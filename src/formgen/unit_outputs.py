@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .errors import FormgenError, OutputError, Problem
 from .kinds import all_kinds
 from .loader import load
-from .package import put
+from .package import put_hashed
 from .rules import Context, check
 from .settings import settings_for
 from .summary import ProjectRow, file_name, project_row, summary_bytes, unit_name, unreadable_row
@@ -165,9 +165,9 @@ class FolderResult:
 
 def _put(result: FolderResult, where: Path, name: str, data: bytes) -> None:
     """Write one of the folder's files (see package.put) and record it."""
-    if not put(where / name, data):
+    result.written[name], written = put_hashed(where / name, data)
+    if not written:
         result.kept.add(name)
-    result.written[name] = hashlib.sha256(data).hexdigest()
 
 
 def write_folder(
