@@ -1,3 +1,3 @@
-from formgen.cli import main
+from formgen.cli import run
 
-main()
+run()

@@ -662,5 +662,30 @@ def main() -> None:
         sys.exit(2)
 
 
+def run() -> NoReturn:
+    """The `formgen` command (console script and `python -m formgen`): main(), then exit
+    without tearing the interpreter down.
+
+    Freeing every object of a build one by one at exit took ~25 ms of a 200-form build
+    (3 %), for memory the system takes back at once; mypy's command exits the same way.
+    Nothing is lost: every file formgen writes is closed (and renamed into place) before
+    main() returns, worker pools are joined when their `with` ends, and the output
+    streams are flushed here. A stream that cannot be flushed (a closed pipe) takes
+    Python's own way out, which reports it as before."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+        if code is None or isinstance(code, int):
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                raise done from None
+            os._exit(code or 0)
+        raise  # a message to print: Python prints it and exits with 1
+    raise AssertionError("click's standalone mode always ends in SystemExit")
+
+
 if __name__ == "__main__":
-    main()
+    run()
