@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DECLARATIONS, formgen, invoke
+from conftest import DECLARATIONS, ROOT, formgen, invoke
 
 # Output larger than a pipe's buffer (64 KB on Linux), so that the command blocks on the
 # pipe while it prints. (click.echo flushes each line; run() flushes again before it exits,
@@ -79,9 +79,16 @@ def test_the_command_skips_the_teardown_and_main_does_not(tmp_path: Path):
 
 
 def test_the_console_script_is_run():
-    """The installed `formgen` script calls run(), as `python -m formgen` does."""
+    """The `formgen` script pip installs calls run(), as `python -m formgen` does."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '\n[project.scripts]\nformgen = "formgen.cli:run"\n' in pyproject
+    assert (
+        (ROOT / "src" / "formgen" / "__main__.py").read_text(encoding="utf-8").endswith("run()\n")
+    )
     script = shutil.which("formgen", path=os.path.dirname(sys.executable))
     if script is None:
-        pytest.skip("no `formgen` console script beside this Python (not installed with pip)")
+        pytest.skip("no `formgen` script beside this Python: formgen is not installed with pip")
     text = Path(script).read_text(encoding="utf-8", errors="replace")
+    if "from formgen.cli import main" in text:
+        pytest.skip("the installed `formgen` script predates run(): pip install -e . again")
     assert "from formgen.cli import run" in text
