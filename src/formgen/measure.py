@@ -95,30 +95,55 @@ def width_em(text: str) -> float:
 
 # The pieces of more than one character a line keeps whole, tried in this order at each
 # position: a number with its unit (it always holds a digit), a Latin word. Any other
-# character is a piece of its own.
-_LONG_PIECE = re.compile(f"{_NUMBER_UNIT.pattern}|{_LATIN_WORD.pattern}")
-# Where a long piece can start: a sign, a space, a digit or Latin (a CJK line has few).
+# character is a piece of its own. A long piece can start only at a sign, a space, a digit
+# or Latin (a CJK line has few):
 _PIECE_START = re.compile(rf"[{_SIGNS}\s!-~\u00a0-\u024f]")
+
+
+def _long_pieces(line: str, glue_numbers: bool) -> list[tuple[int, int]]:
+    """Where the pieces of more than one character are: (start, end) each. A long piece is
+    tried only where one can start, found by a scan the regex engine runs in C: trying
+    every position (as a split at the long pieces does) took most of the time of breaking
+    a CJK paragraph. (_NUMBER_UNIT, then _LATIN_WORD: what one pattern `number|word`
+    matches, without compiling that pattern too at import.)"""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (start := _PIECE_START.search(line, at)) is not None:
+        at = start.start()
+        piece = (glue_numbers and _NUMBER_UNIT.match(line, at)) or _LATIN_WORD.match(line, at)
+        if piece is None or piece.end() == at + 1:
+            at += 1  # a character of its own
+        else:
+            spans.append((at, piece.end()))
+            at = piece.end()
+    return spans
 
 
 def _units(line: str, glue_numbers: bool) -> list[str]:
     """The pieces a line may break between: a CJK character each, Latin words whole,
-    spaces on their own; numbers with their unit as one piece when `glue_numbers`.
-    A long piece is tried only where one can start, found by a scan the regex engine runs
-    in C: trying every position (as a split at the long pieces does) took most of the
-    time of breaking a CJK paragraph."""
-    pattern = _LONG_PIECE if glue_numbers else _LATIN_WORD
-    units: list[str] = []
-    done = 0  # the line before this index is in `units`
-    while (start := _PIECE_START.search(line, done)) is not None:
-        at = start.start()
-        piece = pattern.match(line, at)
-        end = piece.end() if piece else at + 1  # (no long piece: a character of its own)
-        units += line[done:at]
-        units.append(line[at:end])
-        done = end
-    units += line[done:]
+    spaces on their own; numbers with their unit as one piece when `glue_numbers`."""
+    units = list(line)
+    for start, end in reversed(_long_pieces(line, glue_numbers)):
+        units[start:end] = [line[start:end]]
     return units
+
+
+def _units_and_widths(
+    line: str, glue_numbers: bool, font_pt: float
+) -> tuple[list[str], list[float]]:
+    """_units and their _unit_widths, made a character each (in C) and the few longer
+    pieces then put in place of their characters: handled one by one in Python, the CJK
+    characters that make most of a line took as long as breaking it."""
+    units = list(line)
+    advance = _metrics()[0]
+    widths = [font_pt] * len(line)
+    for run in _in_table().finditer(line):
+        widths[run.start() : run.end()] = [advance[ch] * font_pt for ch in run.group()]
+    for start, end in reversed(_long_pieces(line, glue_numbers)):
+        piece = line[start:end]
+        units[start:end] = [piece]
+        widths[start:end] = [width_em(piece) * font_pt]
+    return units, widths
 
 
 def _unit_widths(units: list[str], font_pt: float) -> list[float]:
@@ -193,9 +218,17 @@ def _fill(
     return start + n, sums[n]
 
 
-def _break(units: list[str], width_pt: float, font_pt: float, kinsoku: bool = True) -> list[str]:
+def _break(
+    units: list[str],
+    width_pt: float,
+    font_pt: float,
+    kinsoku: bool = True,
+    widths: list[float] | None = None,
+) -> list[str]:
+    """The lines of a paragraph's pieces (`widths`: their _unit_widths, when known)."""
     limit = width_pt + 1e-6
-    widths = _unit_widths(units, font_pt)
+    if widths is None:
+        widths = _unit_widths(units, font_pt)
     if max(widths, default=0.0) > limit:
         units = _cut_wide(units, limit, font_pt)
         widths = _unit_widths(units, font_pt)
@@ -305,19 +338,29 @@ def lines(
 
     Each "\\n" starts a new paragraph; an empty paragraph is one line."""
     width_pt = line_width_pt(width_cm, font_pt, padding_cm)
+    if "\n" not in text:  # most texts: one paragraph
+        return _paragraph_lines(text, width_pt, font_pt, glue_numbers, kinsoku)
     out: list[str] = []
     for paragraph in text.split("\n"):
-        if paragraph and width_em(paragraph) * font_pt <= width_pt:
-            out.append(paragraph.rstrip())  # it fits whole: no breaking to work out
-            continue
-        if paragraph and _not_one_em().search(paragraph) is None:
-            # Every character one em and a piece of its own (most CJK text): the lines
-            # _break gives, worked out by index.
-            out += _break_em(paragraph, width_pt, font_pt, kinsoku)
-            continue
-        units = _units(paragraph, glue_numbers)
-        out.extend(_break(units, width_pt, font_pt, kinsoku) if units else [""])
+        out += _paragraph_lines(paragraph, width_pt, font_pt, glue_numbers, kinsoku)
     return out
+
+
+def _paragraph_lines(
+    paragraph: str, width_pt: float, font_pt: float, glue_numbers: bool, kinsoku: bool
+) -> list[str]:
+    if not paragraph:
+        return [""]
+    if _not_one_em().search(paragraph) is None:
+        # Every character one em and a piece of its own (most CJK text): its width is its
+        # length, and the lines _break gives are worked out by index.
+        if len(paragraph) * font_pt <= width_pt:
+            return [paragraph]
+        return _break_em(paragraph, width_pt, font_pt, kinsoku)
+    if width_em(paragraph) * font_pt <= width_pt:
+        return [paragraph.rstrip()]  # it fits whole: no breaking to work out
+    units, widths = _units_and_widths(paragraph, glue_numbers, font_pt)
+    return _break(units, width_pt, font_pt, kinsoku, widths)
 
 
 def n_lines(text: str, width_cm: float, font_pt: float, **kw) -> int:
