@@ -128,18 +128,25 @@ def _units(line: str, glue_numbers: bool) -> list[str]:
     return units
 
 
-def _units_and_widths(
-    line: str, glue_numbers: bool, font_pt: float
-) -> tuple[list[str], list[float]]:
-    """_units and their _unit_widths, made a character each (in C) and the few longer
-    pieces then put in place of their characters: handled one by one in Python, the CJK
-    characters that make most of a line took as long as breaking it."""
-    units = list(line)
+def _char_widths(line: str, font_pt: float) -> list[float]:
+    """Each character's width in points: the font size but for the characters the table
+    lists (found by one regex scan: most of a CJK line is not)."""
     advance = _metrics()[0]
     widths = [font_pt] * len(line)
     for run in _in_table().finditer(line):
         widths[run.start() : run.end()] = [advance[ch] * font_pt for ch in run.group()]
-    for start, end in reversed(_long_pieces(line, glue_numbers)):
+    return widths
+
+
+def _units_and_widths(
+    line: str, spans: list[tuple[int, int]], widths: list[float], font_pt: float
+) -> tuple[list[str], list[float]]:
+    """_units and their _unit_widths, from the line's characters and their widths with the
+    few long pieces (`spans`, from _long_pieces) put in place of their characters: handled
+    one by one in Python, the CJK characters that make most of a line took as long as
+    breaking it."""
+    units = list(line)
+    for start, end in reversed(spans):
         piece = line[start:end]
         units[start:end] = [piece]
         widths[start:end] = [width_em(piece) * font_pt]
@@ -319,6 +326,38 @@ def _break_em(paragraph: str, width_pt: float, font_pt: float, kinsoku: bool = T
         start, i = end, j + 1
 
 
+_SPACE = re.compile(r"\s")  # what str.isspace() takes for a space
+
+
+def _break_chars(
+    paragraph: str, widths: list[float], width_pt: float, font_pt: float, kinsoku: bool = True
+) -> list[str]:
+    """_break's lines for a paragraph whose characters are a piece each and no space, none
+    wider than a line (`widths`: theirs): the same filling and kinsoku moves, by index
+    into the paragraph, without a list of pieces and lines."""
+    limit = width_pt + 1e-6
+    n = len(paragraph)
+    lines: list[str] = []
+    start = 0  # where the line being filled starts
+    i = 0  # the first character not yet on it
+    used = 0.0
+    while True:
+        j, used = _fill(widths, i, used, limit, font_pt)  # the first that does not fit
+        if j >= n:
+            lines.append(paragraph[start:])
+            return lines
+        end = j  # the line ends before `end`; the characters from it on move down
+        while kinsoku and paragraph[end] in NO_LINE_START and end - start > 1:
+            end -= 1
+        while kinsoku and paragraph[end - 1] in NO_LINE_END and end - start > 1:
+            end -= 1
+        if end < j and width_em(paragraph[end : j + 1]) * font_pt > limit:
+            end = j  # the characters moved down would not fit: leave them
+        lines.append(paragraph[start:end])
+        used = width_em(paragraph[end : j + 1]) * font_pt if end < j else widths[j]
+        start, i = end, j + 1
+
+
 def line_width_pt(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:
     """Points a line of a cell this wide holds (at least one character): a paragraph whose
     width_em times the font size is within it takes one line."""
@@ -359,7 +398,13 @@ def _paragraph_lines(
         return _break_em(paragraph, width_pt, font_pt, kinsoku)
     if width_em(paragraph) * font_pt <= width_pt:
         return [paragraph.rstrip()]  # it fits whole: no breaking to work out
-    units, widths = _units_and_widths(paragraph, glue_numbers, font_pt)
+    spans = _long_pieces(paragraph, glue_numbers)
+    widths = _char_widths(paragraph, font_pt)
+    if not spans and _SPACE.search(paragraph) is None and max(widths) <= width_pt:
+        # Every character a piece of its own and none a space (a CJK paragraph with a
+        # digit or a listed symbol here and there): worked out by index.
+        return _break_chars(paragraph, widths, width_pt, font_pt, kinsoku)
+    units, widths = _units_and_widths(paragraph, spans, widths, font_pt)
     return _break(units, width_pt, font_pt, kinsoku, widths)
 
 
