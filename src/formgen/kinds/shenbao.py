@@ -403,28 +403,28 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         return text
 
     cells: list[Cell] = [
-        Cell(0, 0, label("标题"), TITLE, colspan=N_COLUMNS),
-        Cell(1, 0, label("年度行", 年度=decl.year), YEAR, colspan=N_COLUMNS),
-        Cell(2, 0, label("项目名称"), LABEL, colspan=2),
-        Cell(2, 2, decl.name, TEXT, colspan=6, field="项目名称"),
+        _shared(0, 0, label("标题"), TITLE, colspan=N_COLUMNS),
+        _shared(1, 0, label("年度行", 年度=decl.year), YEAR, colspan=N_COLUMNS),
+        _shared(2, 0, label("项目名称"), LABEL, colspan=2),
+        Cell.new(2, 2, decl.name, TEXT, colspan=6, field="项目名称"),
     ]
     if decl.department is not None:
         cells += [
-            Cell(3, 0, label("主管部门"), LABEL, colspan=2),
-            Cell(3, 2, decl.department, TEXT, colspan=3, field="主管部门"),
-            Cell(3, 5, label("实施单位"), LABEL),
-            Cell(3, 6, decl.unit, TEXT, colspan=2, field="实施单位"),
+            _shared(3, 0, label("主管部门"), LABEL, colspan=2),
+            Cell.new(3, 2, decl.department, TEXT, colspan=3, field="主管部门"),
+            _shared(3, 5, label("实施单位"), LABEL),
+            Cell.new(3, 6, decl.unit, TEXT, colspan=2, field="实施单位"),
         ]
     else:
         cells += [
-            Cell(3, 0, label("实施单位"), LABEL, colspan=2),
-            Cell(3, 2, decl.unit, TEXT, colspan=6, field="实施单位"),
+            _shared(3, 0, label("实施单位"), LABEL, colspan=2),
+            Cell.new(3, 2, decl.unit, TEXT, colspan=6, field="实施单位"),
         ]
     cells += [
-        Cell(4, 0, label("项目属性"), LABEL, colspan=2),
-        Cell(4, 2, decl.attribute, CENTER, colspan=3, field="项目属性"),
-        Cell(4, 5, label("项目期"), LABEL),
-        Cell(4, 6, decl.period, CENTER, colspan=2, field="项目期"),
+        _shared(4, 0, label("项目属性"), LABEL, colspan=2),
+        Cell.new(4, 2, decl.attribute, CENTER, colspan=3, field="项目属性"),
+        _shared(4, 5, label("项目期"), LABEL),
+        Cell.new(4, 6, decl.period, CENTER, colspan=2, field="项目期"),
     ]
     fund_rows = (
         ("中期资金总额", "年度资金总额", "total"),
@@ -434,28 +434,28 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
     for i, (mid_label, annual_label, attr) in enumerate(fund_rows):
         r = 5 + i
         if i == 0:
-            cells.append(Cell(r, 0, label("项目资金"), LABEL, rowspan=3, colspan=2))
+            cells.append(_shared(r, 0, label("项目资金"), LABEL, rowspan=3, colspan=2))
         cells += [
-            Cell(r, 2, label(mid_label), LABEL),
+            _shared(r, 2, label(mid_label), LABEL),
             _amount(r, 3, getattr(decl.funds_mid, attr)),
-            Cell(r, 5, label(annual_label), LABEL),
+            _shared(r, 5, label(annual_label), LABEL),
             _amount(r, 6, getattr(decl.funds_annual, attr)),
         ]
     first, last = decl.span
     cells += [
-        Cell(8, 0, label("总体目标"), LABEL, rowspan=2, colspan=2),
-        Cell(8, 2, label("中期目标", 起=first, 止=last), LABEL, colspan=3),
-        Cell(8, 5, label("年度目标"), LABEL, colspan=3),
-        Cell(9, 2, "\n".join(decl.goal_mid), TEXT, colspan=3, field="总体目标.中期目标"),
-        Cell(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3, field="总体目标.年度目标"),
+        _shared(8, 0, label("总体目标"), LABEL, rowspan=2, colspan=2),
+        _shared(8, 2, label("中期目标", 起=first, 止=last), LABEL, colspan=3),
+        _shared(8, 5, label("年度目标"), LABEL, colspan=3),
+        Cell.new(9, 2, "\n".join(decl.goal_mid), TEXT, colspan=3, field="总体目标.中期目标"),
+        Cell.new(9, 5, "\n".join(decl.goal_annual), TEXT, colspan=3, field="总体目标.年度目标"),
     ]
     header_row = 10
     indicator_cells, n_lines, blocks = _indicator_cells(decl, header_row + 1)
-    cells.append(Cell(header_row, 0, label("绩效指标"), LABEL, rowspan=1 + n_lines))
+    cells.append(_shared(header_row, 0, label("绩效指标"), LABEL, rowspan=1 + n_lines))
     for col, label_id in enumerate(
         ("一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"), start=1
     ):
-        cells.append(Cell(header_row, col, label(label_id), LABEL))
+        cells.append(_shared(header_row, col, label(label_id), LABEL))
     cells += indicator_cells  # every cell made in the grid's order, row by row (checked by Grid)
     n_rows = header_row + 1 + n_lines
     widths = choose_columns(cells, n_rows, t, breaks)
@@ -473,6 +473,14 @@ def layout(decl: Declaration, template: Template | None = None) -> Grid:
         repeat_row=header_row,
         keep=tuple(blocks),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _shared(row: int, col: int, text: str, role: str, rowspan: int = 1, colspan: int = 1) -> Cell:
+    """A cell that shows no field (a label, the title, the year line). Cached: the same
+    labels stand at the same places in every form, and a Cell, an immutable value, can
+    be shared by grids; making one costs a dict of its eight fields."""
+    return Cell(row, col, text, role, rowspan, colspan)
 
 
 # -- the column split -------------------------------------------------------------
@@ -768,42 +776,59 @@ def _indicator_cells(decl: Declaration, top: int) -> tuple[list[Cell], int, list
         sides = [_block_sides(block) for block in group.blocks]
         n_group = sum(n for _mid, _annual, n in sides)
         if n_group:
-            cells.append(Cell(row, 1, group.name, LABEL, rowspan=n_group))
+            cells.append(Cell.new(row, 1, group.name, LABEL, rowspan=n_group))
         for block, (mid, annual, n) in zip(group.blocks, sides, strict=True):
             if n == 0:
                 continue
             blocks.append((row, row + n - 1))
             for i in range(n):
                 if i == 0:
-                    cells.append(Cell(row, 2, block.name if mid else "", LABEL, rowspan=n))
-                cells += _side_cells(row, 3, mid[i] if i < len(mid) else None, "中期")
+                    cells.append(Cell.new(row, 2, block.name if mid else "", LABEL, rowspan=n))
+                if i < len(mid):
+                    cells += _side_cells(row, 3, mid[i], _MID_FIELDS)
+                else:
+                    cells += _no_side_cells(row, 3)
                 if i == 0:
                     name = block.annual_name if annual else ""
-                    cells.append(Cell(row, 5, name, LABEL, rowspan=n))
-                cells += _side_cells(row, 6, annual[i] if i < len(annual) else None, "年度")
+                    cells.append(Cell.new(row, 5, name, LABEL, rowspan=n))
+                if i < len(annual):
+                    cells += _side_cells(row, 6, annual[i], _ANNUAL_FIELDS)
+                else:
+                    cells += _no_side_cells(row, 6)
                 row += 1
     return cells, row - top, blocks
 
 
-def _block_sides(block: Block) -> tuple[list[Line], list[Line], int]:
-    """A block's lines that have a 中期 side, those that have a 年度 side, and how many
-    rows the block takes."""
-    mid = [line for line in block.lines if line.mid is not None]
-    annual = [line for line in block.lines if line.annual is not None]
+def _block_sides(block: Block) -> tuple[list[tuple[Side, str]], list[tuple[Side, str]], int]:
+    """A block's 中期 sides and its 年度 sides, each with its line's field path, and how
+    many rows the block takes."""
+    mid = [(line.mid, line.path) for line in block.lines if line.mid is not None]
+    annual = [(line.annual, line.path) for line in block.lines if line.annual is not None]
     return mid, annual, max(len(mid), len(annual))
 
 
-def _side_cells(row: int, col: int, line: Line | None, name: str) -> tuple[Cell, Cell]:
-    """One side's 三级指标 and 指标值 of a line (`name`: 中期 or 年度), or two empty cells
-    in a block whose other side has more lines."""
-    if line is None:
-        return Cell(row, col, "", TEXT), Cell(row, col + 1, "", CENTER)
-    side = line.mid if name == "中期" else line.annual
-    assert side is not None  # the block's lines of this side
+# The fields a side's two cells show, after the line's path: 中期 and 年度.
+_MID_FIELDS = (".中期三级指标", ".中期指标值")
+_ANNUAL_FIELDS = (".年度三级指标", ".年度指标值")
+
+
+def _side_cells(
+    row: int, col: int, side_path: tuple[Side, str], fields: tuple[str, str]
+) -> tuple[Cell, Cell]:
+    """One side's 三级指标 and 指标值 of a line, with the fields they show (the line's
+    path, then `fields`)."""
+    side, path = side_path
     return (
-        Cell(row, col, side.name, TEXT, field=f"{line.path}.{name}三级指标"),
-        Cell(row, col + 1, side.value, CENTER, field=f"{line.path}.{name}指标值"),
+        Cell.new(row, col, side.name, TEXT, field=path + fields[0]),
+        Cell.new(row, col + 1, side.value, CENTER, field=path + fields[1]),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _no_side_cells(row: int, col: int) -> tuple[Cell, Cell]:
+    """The two empty cells of a side in a block whose other side has more lines. Cached
+    (per row), as _shared."""
+    return Cell.new(row, col, "", TEXT), Cell.new(row, col + 1, "", CENTER)
 
 
 KIND = kinds.register(
