@@ -409,10 +409,65 @@ def _sep_at(column: int, key: str) -> int:
     return column + len(key) + 1
 
 
+# The lines of a file where find_slips can find nothing, whatever comes before them: blank
+# lines, comments, list items and `键: 值` lines (a key, a colon, then a space or the end).
+# One fullmatch of a whole file then stands for the scan, line by line, that most files
+# need not have (a fifth of the loading). What could still be a slip is refused, more than
+# strictly needed (tests/test_load_slips.py): a full-width space or a text line, where a dash
+# may be missing; `- 三级指标：` or `- 三级指标:x`; a key with nothing after it whose next line,
+# not a list item, is indented 3 or more beyond the key's line, as when the first item under
+# it was typed without its "-" (see _missing_dash).
+_CLEAN = r"""(?:
+    (?P<indent>[ ]*+)
+    (?:
+        \#[^\n]*+                                       # a comment
+    |   (?:-[ ]++)++(?:{key})?+                         # a list item, with a key or not,
+        (?:
+            :[ ]++[^\s\#]                               # and a value,
+        |   (?![:：])                                   # or no key,
+        |   {not_line_key}(?:：|:(?![ \n]|\Z))          # or not a line's key: `- 目标1：…`
+        |   :(?=[ \n]|\Z)(?!{deeper})                   # or nothing after its ":"
+        )
+        [^\n]*+
+    |   -                                               # an empty list item
+    |   {key}:                                          # a key,
+        (?:
+            [ ]++[^\s\#]                                # and a value,
+        |   (?=[ \n]|\Z)(?!{deeper})                    # or nothing after its ":"
+        )
+        [^\n]*+
+    |                                                   # a blank line
+    )
+    (?:\n|\Z)
+)*+"""
+_KEY = r"""[^\s:：#'"][^\s:：]*+"""  # as _LINES reads a key
+# After a key's colon: nothing (or a comment) till the end of the line, then, after blank
+# lines and comments, a line indented 3 or more beyond the key's line, not a list item.
+_DEEPER = r"""[^\S\n]*+(?:\#[^\n]*+)?\n(?:[ ]*+(?:\#[^\n]*+)?\n)*+
+    (?P=indent)[ ]{3}(?![ ]*+-(?:[ ]|\n|\Z))"""
+
+
+@functools.cache
+def _clean_lines() -> re.Pattern[str]:
+    """_CLEAN with the keys of a line, which are known once the form kinds are."""
+    # `- 三级指标：` is a slip, `- 年度三级指标：` and `- 目标1：` are not: a list item's key is
+    # one of a line's when that key, whole, follows the space of the item's "- ".
+    not_line_key = "".join(f"(?<![ ]{re.escape(k)})" for k in sorted(_known_keys()[1]))
+    pattern = _CLEAN.format(key=_KEY, not_line_key=not_line_key, deeper=_DEEPER)
+    return re.compile(pattern, re.X)
+
+
 def find_slips(text: str, source: str) -> list[Problem]:
     """Full-width colons and spaces, a colon with no space after it, and a list item
     without its "-": each at its own character. Text inside block, quoted and continued
     values is the user's and is not judged."""
+    if _clean_lines().fullmatch(text):  # most files: none of their lines can be a slip
+        return []
+    return _scan_slips(text, source)
+
+
+def _scan_slips(text: str, source: str) -> list[Problem]:
+    """find_slips line by line, following which lines are values and lists."""
     keys, line_keys = _known_keys()
     problems: list[Problem] = []
     block = None  # a block value (| or >) is open under a key at this column
