@@ -38,6 +38,7 @@ HEAD_ROWS = 2  # the title and the year line, printed above the table
 # The 申报's own keys at each level where other kinds may read keys too (kinds.LEVELS).
 _OWN_KEYS = {"top": TOP_KEYS, "funds_side": FUND_KEYS, "goals": GOAL_KEYS, "line": LINE_KEYS}
 _LINE_KEYS = frozenset(LINE_KEYS)
+_NAME_KEYS = ("三级指标", "中期三级指标", "年度三级指标")  # a line's names, each may be empty
 
 
 # -- the walk ---------------------------------------------------------------------
@@ -294,8 +295,8 @@ class Walk(Reader):
         if read is None:
             return None
         entries, values = read
-        for key in ("三级指标", "中期三级指标", "年度三级指标"):
-            if key in entries and not (values.get(key) or "").strip():
+        for key in _NAME_KEYS:
+            if key in entries and not (values[key] or "").strip():
                 self.error(
                     entries[key][1],
                     "E-NAME-EMPTY",
@@ -316,7 +317,12 @@ class Walk(Reader):
         if "中期三级指标" in entries or "中期指标值" in entries:
             mid = Side(values.get("中期三级指标", name) or "", values.get("中期指标值") or "")
         if "年度三级指标" in entries or "年度指标值" in entries:
-            annual = Side(values.get("年度三级指标", name) or "", values.get("年度指标值") or "")
+            annual_name = values.get("年度三级指标", name) or ""
+            annual_value = values.get("年度指标值") or ""
+            if mid is not None and mid.name == annual_name and mid.value == annual_value:
+                annual = mid  # one Side for both when they say the same, as half the lines do
+            else:
+                annual = Side(annual_name, annual_value)
         if mid is None and annual is None:
             self.error(
                 node,
