@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from .grid import TITLE, Grid
-from .measure import MAX_ROW_PT, line_height, needed_height
+from .measure import MAX_ROW_PT, line_height, line_width_pt, needed_height, width_em
 
 PT_PER_MM = 72 / 25.4
 # Room left unused at a page's foot: Excel and LibreOffice round row heights to
@@ -42,13 +42,17 @@ def _row_heights(grid: Grid) -> list[float]:
         heights[cell.row] = (t.title_pt if cell.role == TITLE else t.year_pt) * 1.7
         first += 1
     span_width = _span_widths(grid.widths_cm)
+    line_pts = _span_line_pts(grid.widths_cm, pt)
     repeat_row = grid.repeat_row
     tall = []
     for cell in cells[first:]:
         text = cell.text
         if not text:
             continue
-        need = needed_height(text, span_width[cell.col][cell.colspan], pt)
+        col, colspan = cell.col, cell.colspan
+        if "\n" not in text and width_em(text) * pt <= line_pts[col][colspan]:
+            continue  # one line (measure.line_width_pt): no row below the head has less
+        need = needed_height(text, span_width[col][colspan], pt)
         row = cell.row
         if cell.rowspan == 1 or row == repeat_row:
             # Only the repeated row is printed again atop each page: a merge that starts
@@ -80,6 +84,16 @@ def _span_widths(widths_cm: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
     return tuple(
         tuple(sum(widths_cm[col : col + span]) for span in range(len(widths_cm) - col + 1))
         for col in range(len(widths_cm))
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _span_line_pts(widths_cm: tuple[float, ...], font_pt: float) -> tuple[tuple[float, ...], ...]:
+    """[col][span]: the points a line of a cell spanning `span` columns from `col` holds.
+    Cached: as _span_widths."""
+    return tuple(
+        tuple(line_width_pt(width, font_pt) for width in widths)
+        for widths in _span_widths(widths_cm)
     )
 
 

@@ -699,7 +699,8 @@ class _TextHeights:
                 texts = by_span.get(key)
                 if texts is None:
                     texts = by_span[key] = []
-                texts.append((_line_ems(text, col in VALUE_COLUMNS), cell.row, text))
+                ems = _number_line_ems(text) if col in VALUE_COLUMNS else _one_line_em(text)
+                texts.append((ems, cell.row, text))
         for texts in by_span.values():
             texts.sort(key=itemgetter(0), reverse=True)
         self.rows: dict[tuple[int, int, float], list[tuple[int, float]]] = {}
@@ -712,11 +713,15 @@ class _TextHeights:
         if key not in self.rows:
             pt, numbered, line_pt = self.pt, col in VALUE_COLUMNS, self.line_pt
             cap = measure.per_line_em(width, pt)
+            pitch = pt * measure.line_em()
             rows = []
             for ems, row, text in self.texts[col, span]:
                 if ems <= cap:
                     break
-                h = _text_height(text, numbered, width, pt)
+                if numbered or ems == math.inf:  # a number's toll, or several paragraphs
+                    h = _text_height(text, numbered, width, pt)
+                else:  # one paragraph of `ems`: _text_height's sum, without the lookup
+                    h = math.ceil(ems / cap - 1e-9) * pitch + measure.ROW_PADDING_PT
                 if h > line_pt:
                     rows.append((row, h))
             self.rows[key] = rows
@@ -748,12 +753,12 @@ def _one_line_em(text: str) -> float:
     return math.inf if "\n" in text else measure.width_em(text)
 
 
-@functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
-def _line_ems(text: str, numbered: bool) -> float:
-    """The ems a text needs to take one line: its own, or (if `numbered`) its widest number
-    with its unit where that is wider (it would be cut)."""
-    ems = _one_line_em(text)
-    return max(ems, measure.number_em(text)) if numbered else ems
+@functools.lru_cache(maxsize=16384)  # indicator values recur across forms
+def _number_line_ems(text: str) -> float:
+    """The ems a text where numbers are kept with their units needs to take one line: its
+    own, or its widest number with its unit where that is wider (it would be cut). Apart
+    from _one_line_em, as a cache of one argument is looked up in half the steps."""
+    return max(_one_line_em(text), measure.number_em(text))
 
 
 @functools.lru_cache(maxsize=32768)  # indicator names and values recur across forms
