@@ -176,12 +176,11 @@ def _cut_wide(units: list[str], limit: float, font_pt: float) -> list[str]:
     """Pieces wider than a whole line cut where renderers cut them: between Latin words
     and numbers, at worst between characters."""
     out: list[str] = []
-    stack = units[::-1]  # popped from the end
-    while stack:
-        unit = stack.pop()
+    for unit in units:
         if len(unit) > 1 and not unit.isspace() and width_em(unit) * font_pt > limit:
             finer = _units(unit, glue_numbers=False)
-            stack.extend(reversed(finer if len(finer) > 1 else list(unit)))
+            # (characters are not cut further)
+            out += _cut_wide(finer, limit, font_pt) if len(finer) > 1 else list(unit)
         else:
             out.append(unit)
     return out
@@ -239,6 +238,62 @@ def _break(
     if max(widths, default=0.0) > limit:
         units = _cut_wide(units, limit, font_pt)
         widths = _unit_widths(units, font_pt)
+    by_index = _break_indexed(units, widths, limit, font_pt, kinsoku)
+    if by_index is not None:
+        return by_index
+    return _break_lists(units, widths, limit, font_pt, kinsoku)
+
+
+def _break_indexed(
+    units: list[str], widths: list[float], limit: float, font_pt: float, kinsoku: bool
+) -> list[str] | None:
+    """_break's lines, the line being filled kept as the index of its first piece (not as
+    a list of its pieces, joined at the end). None in the two rare cases where a line is
+    not a run of pieces: a first line of spaces only, pieces moved down over spaces (which
+    stay behind); _break_lists works them out."""
+    n = len(units)
+    lines: list[str] = []
+    start = 0  # the first piece of the line being filled
+    i = 0  # the first piece not yet on it
+    used = 0.0
+    while True:
+        # Every piece up to the one that passes the line's width stays on the line, and
+        # spaces after it (a space at a line's end takes no room).
+        j, used = _fill(widths, i, used, limit, font_pt)
+        while j < n and units[j].isspace():
+            j += 1
+        if j == n:
+            lines.append("".join(units[start:]).rstrip())
+            return lines
+        end = j  # the line ends before `end`, without its spaces at the end
+        while end > start and units[end - 1].isspace():
+            end -= 1
+        if end == start:
+            return None  # nothing printed yet: the piece would go on this line anyway
+        # The piece j starts a new line. Kinsoku: closing punctuation may not start it,
+        # opening punctuation may not end the previous line; the piece before moves down
+        # (never the whole line: a line left empty would print as a blank line).
+        kept = end  # the pieces from `end` to `kept` move down
+        while kinsoku and units[end if end < kept else j][0] in NO_LINE_START:
+            if _pieces(units[start:end]) <= 1:
+                break
+            end -= 1
+        while kinsoku and units[end - 1][-1] in NO_LINE_END and _pieces(units[start:end]) > 1:
+            end -= 1
+        if end < kept < j:
+            return None  # the spaces between them and piece j would stay behind
+        if end < kept and width_em("".join(units[end : j + 1])) * font_pt > limit:
+            end = kept  # the pieces moved down would not fit: leave them
+        lines.append("".join(units[start:end]).rstrip())
+        used = width_em("".join(units[end : j + 1])) * font_pt if end < kept else widths[j]
+        start = end if end < kept else j
+        i = j + 1
+
+
+def _break_lists(
+    units: list[str], widths: list[float], limit: float, font_pt: float, kinsoku: bool
+) -> list[str]:
+    """_break's lines, worked out with each line a list of its pieces."""
     lines: list[list[str]] = []
     current: list[str] = []
     used = 0.0
@@ -450,8 +505,9 @@ def per_line_em(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDIN
 
 @functools.lru_cache(maxsize=16384)  # labels and common values recur in every form
 def needed_height(text: str, width_cm: float, font_pt: float) -> float:
-    """Points a cell of this width needs for the wrapped text (over all the rows it spans)."""
-    return height_pt(text, width_cm, font_pt)
+    """Points a cell of this width needs for the wrapped text (over all the rows it spans):
+    height_pt's sum, without its calls through keyword arguments (asked for every cell)."""
+    return len(lines(text, width_cm, font_pt)) * font_pt * line_em() + ROW_PADDING_PT
 
 
 def line_height(font_pt: float) -> float:
