@@ -451,16 +451,31 @@ def _paragraph_lines(
         if len(paragraph) * font_pt <= width_pt:
             return [paragraph]
         return _break_em(paragraph, width_pt, font_pt, kinsoku)
-    if width_em(paragraph) * font_pt <= width_pt:
-        return [paragraph.rstrip()]  # it fits whole: no breaking to work out
+    long = len(paragraph) * font_pt > 2 * width_pt  # (it could fit only if mostly narrow)
+    widths = _char_widths(paragraph, font_pt) if long else None
+    if _fits_whole(paragraph, width_pt, font_pt, widths):
+        return [paragraph.rstrip()]  # no breaking to work out
+    if widths is None:
+        widths = _char_widths(paragraph, font_pt)
     spans = _long_pieces(paragraph, glue_numbers)
-    widths = _char_widths(paragraph, font_pt)
     if not spans and _SPACE.search(paragraph) is None and max(widths) <= width_pt:
         # Every character a piece of its own and none a space (a CJK paragraph with a
         # digit or a listed symbol here and there): worked out by index.
         return _break_chars(paragraph, widths, width_pt, font_pt, kinsoku)
     units, widths = _units_and_widths(paragraph, spans, widths, font_pt)
     return _break(units, width_pt, font_pt, kinsoku, widths)
+
+
+def _fits_whole(
+    paragraph: str, width_pt: float, font_pt: float, widths: list[float] | None
+) -> bool:
+    """Whether width_em says the paragraph fits on one line; not asked where the sum of its
+    `widths` (points, when known) is well past the line (far more than the sums' rounding):
+    width_em goes through every character, and most long paragraphs (a summary's check
+    results) are not in its cache."""
+    if widths is not None and sum(widths) > width_pt * (1 + 1e-9) + 1e-6:
+        return False
+    return width_em(paragraph) * font_pt <= width_pt
 
 
 def n_lines(text: str, width_cm: float, font_pt: float, **kw) -> int:
