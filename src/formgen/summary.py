@@ -80,8 +80,9 @@ class ProjectRow:
     year: int | None = None
     findings: tuple[Problem, ...] = ()
 
-    @property
+    @functools.cached_property
     def errors(self) -> int:
+        """Cached: the check-result cell and the totals row ask again and again."""
         return sum(1 for f in self.findings if f.severity == ERROR)
 
     @property
@@ -263,8 +264,16 @@ def _text_cell(ref: str, text: str, style: int) -> str:
 
 def _height(texts: Sequence[str], size_pt: float) -> float:
     """Points for the row's tallest wrapped text (Excel does not grow rows by itself): the
-    height of its most lines, as a text's height grows with its lines."""
-    most = max(_lines(text, COLUMNS[i].width_cm, size_pt) for i, text in enumerate(texts) if text)
+    height of its most lines, as a text's height grows with its lines. The texts are
+    measured longest first: one of n characters takes n + 1 lines at most (a line holds a
+    character at least), so once that is no more than the most so far, the rest are not
+    measured (a file name is as costly to break as a check result)."""
+    most = 0
+    for i in sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True):
+        if len(texts[i]) + 1 <= most:
+            break
+        if texts[i]:
+            most = max(most, _lines(texts[i], COLUMNS[i].width_cm, size_pt))
     return round(min(_lines_height(most, size_pt), MAX_ROW_PT), 2)
 
 
