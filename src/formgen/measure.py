@@ -131,11 +131,17 @@ def _units(line: str, glue_numbers: bool) -> list[str]:
 def _char_widths(line: str, font_pt: float) -> list[float]:
     """Each character's width in points: the font size but for the characters the table
     lists (found by one regex scan: most of a CJK line is not)."""
-    advance = _metrics()[0]
     widths = [font_pt] * len(line)
     for run in _in_table().finditer(line):
-        widths[run.start() : run.end()] = [advance[ch] * font_pt for ch in run.group()]
+        widths[run.start() : run.end()] = _run_widths(run.group(), font_pt)
     return widths
+
+
+@functools.lru_cache(maxsize=4096)
+def _run_widths(run: str, font_pt: float) -> tuple[float, ...]:
+    """Cached: the same Latin words and numbers recur in every form and check result."""
+    advance = _metrics()[0]
+    return tuple(advance[ch] * font_pt for ch in run)
 
 
 def _units_and_widths(
