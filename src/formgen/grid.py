@@ -209,9 +209,10 @@ class Grid:
                     return False
                 last = position
                 if rowspan == 1:  # most cells
-                    if filled[row] & bits:
+                    covered = filled[row]
+                    if covered & bits:
                         return False
-                    filled[row] |= bits
+                    filled[row] = covered | bits
                     continue
                 if rowspan < 1:
                     return False

@@ -565,6 +565,15 @@ def _span_width(widths: tuple[float, ...], col: int, span: int) -> float:
     return round(sum(widths[col : col + span]), 2)
 
 
+@functools.lru_cache(maxsize=1024)  # a template's few candidate splits
+def _span_widths(widths: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
+    """[col][span]: _span_width of every span, looked up once per split, not once per span."""
+    return tuple(
+        tuple(_span_width(widths, col, span) for span in range(len(widths) - col + 1))
+        for col in range(len(widths))
+    )
+
+
 class _Splits:
     """Candidate column splits. They depend on the template alone (and B), so they are
     made once per template and each span's widths under them are worked out once, not
@@ -649,7 +658,8 @@ class _LabelGroups:
             for ems, text in self.groups[col, span]:
                 if ems * pt <= line_pt:
                     break  # it and the narrower labels after it take one line each
-                n += _orphaned(text, width, pt, breaks)
+                if _orphaned_cached(text, width, pt):  # _orphaned, without its call
+                    n += text not in breaks or _orphaned_cached(breaks[text], width, pt)
             self.counted[key] = n
         return self.counted[key]
 
@@ -730,12 +740,13 @@ class _TextHeights:
     def total(self, widths: tuple[float, ...]) -> float:
         """The height of the table's rows below the head, in points."""
         rows = [self.line_pt] * self.n_rows
+        span_width = _span_widths(widths)
         for col, span in self.texts:
-            for row, h in self.span_rows(col, span, _span_width(widths, col, span)):
+            for row, h in self.span_rows(col, span, span_width[col][span]):
                 if h > rows[row]:
                     rows[row] = h
         for col, span, row, rowspan, text in self.tall:  # in the order of the cells
-            width = _span_width(widths, col, span)
+            width = span_width[col][span]
             h = _text_height(text, col in VALUE_COLUMNS, width, self.pt)
             missing = h - sum(rows[row : row + rowspan])
             if missing > 0:
