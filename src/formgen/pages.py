@@ -66,7 +66,8 @@ def _row_heights(grid: Grid) -> list[float]:
         missing = need - sum(heights[cell.row : end])
         if missing > 0:
             heights[end - 1] += missing
-    return [_rounded(h) for h in heights]
+    line, rounded_line = line_height(pt), _rounded(line_height(pt))
+    return [rounded_line if h == line else _rounded(h) for h in heights]  # most rows: a line
 
 
 @functools.lru_cache(maxsize=1024, typed=True)

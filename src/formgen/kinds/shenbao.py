@@ -582,6 +582,7 @@ class _Splits:
     def __init__(self, candidates: Sequence[tuple[float, ...]]):
         self.candidates = tuple(candidates)
         self._span_widths: dict[tuple[int, int], tuple[float, ...]] = {}
+        self._narrowest: dict[tuple[int, int], float] = {}
 
     def span_widths(self, col: int, span: int) -> tuple[float, ...]:
         """Per candidate, the width of a cell spanning these columns."""
@@ -589,6 +590,13 @@ class _Splits:
         if key not in self._span_widths:
             self._span_widths[key] = tuple(_span_width(w, col, span) for w in self.candidates)
         return self._span_widths[key]
+
+    def narrowest(self, col: int, span: int) -> float:
+        """The least of span_widths (there is a candidate), found once per span."""
+        key = (col, span)
+        if key not in self._narrowest:
+            self._narrowest[key] = min(self.span_widths(col, span))
+        return self._narrowest[key]
 
 
 def _n_chars_width(n: int, pt: float) -> float:
@@ -674,7 +682,7 @@ class _LabelGroups:
         totals = [0] * len(splits.candidates)
         for col, span in self.groups if spans is None else spans:
             widths = splits.span_widths(col, span)
-            if not widths or self._one_line_each(col, span, min(widths)):
+            if not widths or self._one_line_each(col, span, splits.narrowest(col, span)):
                 continue  # no split, or one line each under every split (most groups)
             counts = {width: self.count(col, span, width) for width in set(widths)}
             totals = [n + counts[width] for n, width in zip(totals, widths, strict=True)]
