@@ -340,6 +340,7 @@ def test_a_temporary_left_by_a_killed_build_is_not_reused(tmp_path: Path, monkey
     monkeypatch.setattr(package, "_temporaries", itertools.count(7))
     stale = tmp_path / f".x.docx.{os.getpid()}.7.tmp"
     stale.write_bytes(b"left by a build that was killed")
+    (tmp_path / "x.docx").write_bytes(b"old bytes")  # replaced through a temporary file
     assert package.put(tmp_path / "x.docx", b"new bytes") is True
     assert (tmp_path / "x.docx").read_bytes() == b"new bytes"
     assert stale.read_bytes() == b"left by a build that was killed"
@@ -353,6 +354,7 @@ def test_unwritable_output_names_the_file_and_the_reason(tmp_path: Path, monkeyp
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(package, "_create_temporary", refuse)
+    monkeypatch.setattr(package, "_create_unnamed", refuse)
     decls = tmp_path / "d"
     decls.mkdir()
     (decls / "x.yaml").write_text(GOOD, encoding="utf-8")
