@@ -105,6 +105,8 @@ def test_help_and_usage_errors_are_chinese(tmp_path: Path):
 
 
 def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: Path, monkeypatch):
+    import os
+
     from formgen import package
     from formgen.build import build
 
@@ -118,8 +120,8 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temporary(project: P
         encoding="utf-8",
     )
 
-    def broken(fh, data):
-        fh.write(data[: len(data) // 2])
+    def broken(fd, data):
+        os.write(fd, data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(package, "_write_all", broken)

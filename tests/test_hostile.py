@@ -305,8 +305,8 @@ def test_interrupted_write_leaves_earlier_output_and_no_temporary(tmp_path: Path
     before = (tmp_path / "o" / "x.docx").read_bytes()
     (decls / "x.yaml").write_text(with_name("新名字"), encoding="utf-8")
 
-    def interrupted(fh, data):
-        fh.write(data[:100])
+    def interrupted(fd, data):
+        os.write(fd, data[:100])
         raise KeyboardInterrupt
 
     monkeypatch.setattr(package, "_write_all", interrupted)

@@ -38,8 +38,8 @@ def test_a_new_file_is_written_unnamed_and_named_whole(tmp_path: Path, monkeypat
 
 
 def test_a_new_file_that_fails_midway_leaves_nothing(tmp_path: Path, monkeypatch):
-    def half_then_full_disk(fh, data):
-        fh.write(data[: len(data) // 2])
+    def half_then_full_disk(fd, data):
+        os.write(fd, data[: len(data) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(package, "_write_all", half_then_full_disk)
@@ -50,8 +50,8 @@ def test_a_new_file_that_fails_midway_leaves_nothing(tmp_path: Path, monkeypatch
 
 
 def test_an_interrupted_new_file_leaves_nothing(tmp_path: Path, monkeypatch):
-    def interrupted(fh, data):
-        fh.write(data[:100])
+    def interrupted(fd, data):
+        os.write(fd, data[:100])
         raise KeyboardInterrupt
 
     monkeypatch.setattr(package, "_write_all", interrupted)
@@ -108,3 +108,29 @@ def test_a_changed_file_is_replaced_through_a_temporary(tmp_path: Path, monkeypa
     assert target.read_bytes() == b"new bytes"
     assert package.put(target, b"new bytes") is False  # the same bytes: left as it is
     assert _names(tmp_path) == ["表.docx"]
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_missing_folders_are_made(tmp_path: Path, monkeypatch, unnamed: bool):
+    if not unnamed:
+        monkeypatch.setattr(package, "_UNNAMED_FLAGS", None)
+    target = tmp_path / "单位" / "子文件夹" / "表.docx"
+    assert package.put(target, b"new bytes") is True
+    assert target.read_bytes() == b"new bytes"
+    assert _names(target.parent) == ["表.docx"]
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_every_byte_is_written_when_the_system_takes_a_few_at_a_time(
+    tmp_path: Path, monkeypatch, unnamed: bool
+):
+    if not unnamed:
+        monkeypatch.setattr(package, "_UNNAMED_FLAGS", None)
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))
+    data = bytes(range(256)) * 40
+    for target in (tmp_path / "new.docx", tmp_path / "changed.docx"):
+        if target.name == "changed.docx":
+            target.write_bytes(b"old")
+        assert package.put(target, data) is True
+        assert target.read_bytes() == data

@@ -245,19 +245,23 @@ def zip_bytes(parts: Sequence[Member | tuple[str, PartData]]) -> bytes:
     return b"".join(out)
 
 
-def _write_all(fh, data: bytes) -> None:
-    fh.write(data)
+def _write_all(fd: int, data: bytes) -> None:
+    """All the bytes, however many each write() takes, straight to the descriptor: a file
+    object would ask the system three more things per file (fstat, isatty, lseek)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 # Files are compared as bytes, also on Windows, where os.open defaults to text mode.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Does the file at `path` already hold exactly these bytes? Its size first (a file
-    of another size is not read); then one read of one byte more than `data`: a file
-    that grew in between compares unequal. (A short read would too: the file is then
-    written again, with the same bytes.)"""
+def _holds(path: Path, data: bytes) -> bool | None:
+    """Does the file at `path` already hold exactly these bytes? None when there is no
+    file there. Its size first (a file of another size is not read); then one read of
+    one byte more than `data`: a file that grew in between compares unequal. (A short
+    read would too: the file is then written again, with the same bytes.)"""
     try:
         if os.stat(path).st_size != len(data):
             return False
@@ -266,6 +270,8 @@ def _holds(path: Path, data: bytes) -> bool:
             return os.read(fd, len(data) + 1) == data
         finally:
             os.close(fd)
+    except FileNotFoundError:
+        return None
     except OSError:
         return False
 
@@ -316,20 +322,18 @@ def put(path: str | Path, data: bytes) -> bool:
     what did not change, so file sync and backup tools see no change, and creating a
     file costs more than reading one. A new file is written unnamed and then named
     (_link_new) where the system can; otherwise, and to replace a file, it is written
-    to a temporary file beside `path` and renamed into place."""
+    to a temporary file beside `path` and renamed into place. The folder is made when
+    it is missing."""
     path = Path(path)
-    if _holds(path, data):
+    held = _holds(path, data)
+    if held:
         return False
-    tmp_name = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not os.path.lexists(path) and _link_new(path, data):
-            return True
-        fd, tmp_name = _create_temporary(path)
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-        os.replace(tmp_name, path)
-        tmp_name = None
+        try:
+            _write(path, data, held is None)
+        except FileNotFoundError:  # no folder yet (or it went meanwhile): make it, again
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(path, data, held is None)
         return True
     except OSError as exc:
         raise OutputError(
@@ -343,12 +347,26 @@ def put(path: str | Path, data: bytes) -> bool:
                 )
             ]
         ) from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+
+
+def _write(path: Path, data: bytes, new: bool) -> None:
+    """A `new` file unnamed and then named, where the system can; any other through a
+    temporary file renamed over it."""
+    if new and _link_new(path, data):
+        return
+    fd, tmp_name = _create_temporary(path)
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
 
 
 # Linux's unnamed files (open(2), O_TMPFILE): none on Windows and macOS.
@@ -386,8 +404,7 @@ def _link_new(path: Path, data: bytes) -> bool:
         if fd is None:
             return False
         try:
-            with os.fdopen(fd, "wb", closefd=False) as fh:
-                _write_all(fh, data)
+            _write_all(fd, data)
             # a directory descriptor for the name makes Python call linkat(), which
             # follows the /proc link to the file (link() would not)
             os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=folder)
