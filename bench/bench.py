@@ -256,6 +256,18 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
         """A new, empty output folder: every file is created, as in a first build."""
         return work / f"fresh-{next(folders)}"
 
+    def create_files() -> None:
+        """As many new files as the build makes (2 forms' files each, and the unit summary),
+        of the outputs' mean size, in a new folder: the file system's own part of the time
+        into an empty folder, timed in the same repetition, right before it."""
+        folder = fresh_folder()
+        folder.mkdir()
+        data = bytes(20_000)
+        for i in range(2 * n + 1):
+            fd = os.open(folder / f"f{i}.docx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            os.write(fd, data)
+            os.close(fd)
+
     phases: dict = {
         "formgen docx": lambda: [
             write_docx(layout(d), out / f"f{i}.docx") for i, d in enumerate(decls)
@@ -263,6 +275,7 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
         "formgen xlsx": lambda: [
             write_xlsx(layout(d), out / f"f{i}.xlsx") for i, d in enumerate(decls)
         ],
+        "create files": create_files,
         "formgen -j 1": lambda: run(
             [*FORMGEN, "build", str(decl_dir), "-o", str(fresh_folder()), "-j", "1", "-q"],
             work,
@@ -312,9 +325,13 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
         phases["peer end to end"] = lambda: peer_end_to_end(fresh_folder())
         phases["peer end to end again"] = lambda: peer_end_to_end(pout / "again")
     best = dict.fromkeys(phases, float("inf"))
+    created: list[float] = []
     for _ in range(repeat):
         for name, fn in phases.items():
-            best[name] = min(best[name], best_of(1, fn)[0])
+            seconds = best_of(1, fn)[0]
+            best[name] = min(best[name], seconds)
+            if name == "create files":
+                created.append(seconds)
     rate = {name: n / seconds for name, seconds in best.items()}
     say(f"render .docx: formgen {rate['formgen docx']:8.1f} forms/s")
     say(f"render .xlsx: formgen {rate['formgen xlsx']:8.1f} forms/s")
@@ -339,6 +356,10 @@ def bench_n(n: int, peer, repeat: int, say) -> None:
             f"  peer (in process, YAML → both files):              {rate['peer end to end']:8.1f} forms/s"
             f"   ratio {j1 / rate['peer end to end']:6.1f}x (target ≥ 15x)"
         )
+    say(
+        f"  the file system alone, {2 * n + 1} new 20 KB files in a new folder (no formgen):"
+        f" {min(created) * 1000:.0f} to {max(created) * 1000:.0f} ms"
+    )
     say(
         "end to end, again over the same outputs (`--force`; formgen leaves a file that would\n"
         "get the same bytes as it is, the peer writes every file again):\n"
