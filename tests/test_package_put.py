@@ -25,12 +25,17 @@ def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def _put_new(folder: Path) -> None:
+    """A new file put into an empty folder: written, with its bytes, and nothing else there."""
+    assert package.put(folder / "表.docx", b"new bytes") is True
+    assert (folder / "表.docx").read_bytes() == b"new bytes"
+    assert _names(folder) == ["表.docx"]
+
+
 @pytest.mark.skipif(not UNNAMED, reason="no unnamed files (O_TMPFILE) on this system")
 def test_a_new_file_is_written_unnamed_and_named_whole(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(package, "_create_temporary", _refuse)
-    assert package.put(tmp_path / "表.docx", b"new bytes") is True
-    assert (tmp_path / "表.docx").read_bytes() == b"new bytes"
-    assert _names(tmp_path) == ["表.docx"]
+    _put_new(tmp_path)
     (tmp_path / "by_open").write_bytes(b"x")  # the mode any file created there gets
     assert stat.S_IMODE(os.stat(tmp_path / "表.docx").st_mode) == stat.S_IMODE(
         os.stat(tmp_path / "by_open").st_mode
@@ -63,9 +68,7 @@ def test_an_interrupted_new_file_leaves_nothing(tmp_path: Path, monkeypatch):
 def test_without_unnamed_files_a_new_file_goes_through_a_temporary(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(package, "_UNNAMED_FLAGS", None)
     monkeypatch.setattr(package, "_create_unnamed", _refuse)
-    assert package.put(tmp_path / "表.docx", b"new bytes") is True
-    assert (tmp_path / "表.docx").read_bytes() == b"new bytes"
-    assert _names(tmp_path) == ["表.docx"]
+    _put_new(tmp_path)
 
 
 @pytest.mark.skipif(not UNNAMED, reason="no unnamed files (O_TMPFILE) on this system")
@@ -78,9 +81,7 @@ def test_a_file_system_without_unnamed_files_falls_back(tmp_path: Path, monkeypa
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", no_tmpfile)
-    assert package.put(tmp_path / "表.docx", b"new bytes") is True
-    assert (tmp_path / "表.docx").read_bytes() == b"new bytes"
-    assert _names(tmp_path) == ["表.docx"]
+    _put_new(tmp_path)
 
 
 @pytest.mark.skipif(not UNNAMED, reason="no unnamed files (O_TMPFILE) on this system")

@@ -61,7 +61,7 @@ _new_object = object.__new__
 _set_attr = object.__setattr__
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Cell:
     """An anchor cell; it covers rowspan × colspan grid positions from (row, col), 0-based."""
 
@@ -73,35 +73,6 @@ class Cell:
     colspan: int = 1
     number: Decimal | None = None  # amounts and computed values: number cells in .xlsx
     field: str = field(default="", compare=False)  # the declaration field it shows, for messages
-
-    def __init__(
-        self,
-        row: int,
-        col: int,
-        text: str = "",
-        role: str = LABEL,
-        rowspan: int = 1,
-        colspan: int = 1,
-        number: Decimal | None = None,
-        field: str = "",
-    ):
-        # A form makes some 180 cells: the fields are set all at once, which takes half
-        # the time of a frozen dataclass's own __init__ (one object.__setattr__ a field).
-        # The same parameters and defaults as the fields (tested).
-        object.__setattr__(
-            self,
-            "__dict__",
-            {
-                "row": row,
-                "col": col,
-                "text": text,
-                "role": role,
-                "rowspan": rowspan,
-                "colspan": colspan,
-                "number": number,
-                "field": field,
-            },
-        )
 
     @staticmethod
     def new(

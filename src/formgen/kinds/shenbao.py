@@ -392,8 +392,8 @@ def read(doc: Document, template: Template | None = None) -> Declaration:
 
 def _amount(row: int, col: int, value: Decimal | None) -> Cell:
     if value is None:
-        return Cell(row, col, "", AMOUNT, colspan=2)
-    return Cell(row, col, format(value, "f"), AMOUNT, colspan=2, number=value)
+        return Cell.new(row, col, "", AMOUNT, colspan=2)
+    return Cell.new(row, col, format(value, "f"), AMOUNT, colspan=2, number=value)
 
 
 def layout(decl: Declaration, template: Template | None = None) -> Grid:
@@ -486,7 +486,7 @@ def _shared(row: int, col: int, text: str, role: str, rowspan: int = 1, colspan:
     """A cell that shows no field (a label, the title, the year line). Cached: the same
     labels stand at the same places in every form, and a Cell, an immutable value, can
     be shared by grids; making one costs a dict of its eight fields."""
-    return Cell(row, col, text, role, rowspan, colspan)
+    return Cell.new(row, col, text, role, rowspan, colspan)
 
 
 # -- the column split -------------------------------------------------------------
