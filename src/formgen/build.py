@@ -258,10 +258,13 @@ def build_one(
     formats: tuple[str, ...] = FORMATS,
     template: Template | None = None,
     preread: Preread | None = None,
+    suspects: tuple[Path, ...] = (),
 ) -> FormResult:
     """Load, check, lay out and write every form a declaration makes (its 申报表, and the
     forms of other kinds that apply to it); errors are returned, never raised. `preread`:
-    the declaration's and unit file's bytes, when the caller has read them."""
+    the declaration's and unit file's bytes, when the caller has read them. `suspects`:
+    outputs that differ from what formgen last recorded writing (see _edited); if one also
+    differs from what it would write now, it was edited, and nothing is written."""
     result = FormResult(source, stem.as_posix())
     template = template or default_template()
     try:
@@ -281,27 +284,42 @@ def build_one(
         result.row = project_row(source.name, decl, findings)
         if result.problems:
             return result
-        for kind in kinds:
-            for fmt in (f for f in formats if f in FILE_BYTES):
-                target = output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}"
-                data = FILE_BYTES[fmt](context.grids[kind.key])
-                result.hashes[target.name], written = put_hashed(target, data)
-                if not written:
-                    result.kept.append(target)  # it held these bytes: left as it was
-                result.outputs.append(target)
+        files = [
+            (
+                output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}",
+                FILE_BYTES[fmt](context.grids[kind.key]),
+            )
+            for kind in kinds
+            for fmt in formats
+            if fmt in FILE_BYTES
+        ]
+        edited = [t for t, data in files if t in suspects and not _holds_now(t, data)]
+        if edited:
+            return _edited_refusal(source, stem, edited)
+        for target, data in files:
+            result.hashes[target.name], written = put_hashed(target, data)
+            if not written:
+                result.kept.append(target)  # it held these bytes: left as it was
+            result.outputs.append(target)
     except FormgenError as exc:
         result.problems = exc.problems
     return result
+
+
+def _holds_now(target: Path, data: bytes) -> bool:
+    """Does a suspect output hold exactly what this build makes? Then nobody edited it
+    since: a build that was interrupted after writing it did not record it."""
+    return _sha256(target) == hashlib.sha256(data).hexdigest()
 
 
 def _build_task(task: tuple) -> FormResult:
     """Build one form, its inputs hashed from the very bytes it is loaded from. They are
     read here, not when the forms are found: a build of many forms would otherwise hold
     every declaration's bytes until its turn."""
-    source, stem, output, formats, template, base, content_base = task
+    source, stem, output, formats, template, base, content_base, suspects = task
     own, preread = _own_inputs(source)
     try:
-        result = build_one(source, stem, output, formats, template, preread)
+        result = build_one(source, stem, output, formats, template, preread, suspects)
     except Exception as exc:  # a bug must not take the other forms down
         if os.environ.get("FORMGEN_DEBUG"):
             raise
@@ -536,13 +554,11 @@ def build(
                 result.row = row_from_record(entry.get("summary"), source.name, result.warnings)
                 report(result)
                 continue
-        edited = [] if force else _edited(entry, output, stem, formats)
-        if edited:
-            held = _edited_refusal(source, stem, edited)
-            held.inputs = inputs  # to tell whether the form's other files are still current
-            report(held)
-        else:
-            tasks.append((source, stem, output, formats, template, base, content_base))
+        # Outputs that differ from what formgen last recorded: edited by hand, or written
+        # by a build that was interrupted before it recorded them. build_one tells which
+        # (the latter hold what it makes now) and refuses the form for an edited one.
+        suspects = () if force else tuple(_edited(entry, output, stem, formats))
+        tasks.append((source, stem, output, formats, template, base, content_base, suspects))
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
     content_changed: set[str] = set()  # forms whose declaration (or template…) changed
