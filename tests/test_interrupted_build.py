@@ -80,3 +80,42 @@ def test_a_file_edited_after_an_interrupted_build_is_still_refused(project: Path
     assert refused.stem == FORM
     assert [p.code for p in refused.problems] == ["E-OUTPUT-EDITED"]
     assert target.read_bytes().endswith(b"edited by hand")  # not overwritten
+
+
+def test_ctrl_c_says_what_is_left_and_the_next_build_finishes(tmp_path: Path):
+    """The command interrupted (SIGINT, as Ctrl-C sends) partway through 300 forms: exit
+    status 130, a Chinese note of what was done and what to do, no traceback, no file
+    half written; the same command again finishes the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    text = (Path(__file__).parent.parent / "declarations" / f"{FORM}.yaml").read_text(
+        encoding="utf-8"
+    )
+    for i in range(300):
+        (folder / f"项目{i:03d}.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "output"
+    command = [sys.executable, "-m", "formgen", "build", "declarations", "-j", "1", "-q"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while (not out.is_dir() or len(os.listdir(out)) < 20) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    run.send_signal(signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=60)
+    if run.returncode == 0:
+        pytest.skip("the build finished before it could be interrupted")
+    assert run.returncode == 130, stderr
+    assert "已中断：已处理完" in stderr and "再运行一次同样的命令" in stderr
+    assert "Traceback" not in stderr
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert len(list(out.glob("项目*.docx"))) == len(list(out.glob("项目*.xlsx"))) == 300

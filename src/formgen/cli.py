@@ -144,6 +144,16 @@ def build_command(
             keep_orphans=keep_orphans,
             progress=progress,
         )
+    except KeyboardInterrupt:  # Ctrl-C: say what is left, not click's bare "Aborted!"
+        if bar is not None:
+            bar.__exit__(None, None, None)
+            bar = None
+        click.echo(
+            f"\n已中断：已处理完 {len(done)} 份申报，它们的文件完好；写到一半的文件不会留下。"
+            "\n  提示：再运行一次同样的命令即可接着生成（已生成的会跳过）。",
+            err=True,
+        )
+        sys.exit(130)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -668,15 +678,18 @@ def run() -> NoReturn:
 
     Freeing every object of a build one by one at exit took ~25 ms of a 200-form build
     (3 %), for memory the system takes back at once; mypy's command exits the same way.
-    Nothing is lost: every file formgen writes is closed (and renamed into place) before
-    main() returns, worker pools are joined when their `with` ends, and the output
-    streams are flushed here. A stream that cannot be flushed (a closed pipe) takes
-    Python's own way out, which reports it as before."""
+    Nothing is lost: every file formgen writes is closed (and named) before main()
+    returns, and the output streams are flushed here. A stream that cannot be flushed
+    (a closed pipe), a message to print, or worker processes started take Python's own
+    way out."""
     try:
         main()
     except SystemExit as done:
         code = done.code
-        if code is None or isinstance(code, int):
+        # After a pool of worker processes (-j 2 and more), Python's own exit is kept: its
+        # exit handler makes sure the workers are gone, also after a Ctrl-C.
+        pooled = "concurrent.futures.process" in sys.modules
+        if (code is None or isinstance(code, int)) and not pooled:
             try:
                 sys.stdout.flush()
                 sys.stderr.flush()
