@@ -378,16 +378,25 @@ def _break_em(paragraph: str, width_pt: float, font_pt: float, kinsoku: bool = T
         if j >= n:
             lines.append(paragraph[start:])
             return lines
-        end = j  # the line ends before `end`; the pieces from it on move down
-        while kinsoku and paragraph[end] in NO_LINE_START and end - start > 1:
-            end -= 1
-        while kinsoku and paragraph[end - 1] in NO_LINE_END and end - start > 1:
-            end -= 1
+        # the line ends before `end`; the pieces from it on move down
+        end = _kinsoku_end(paragraph, start, j) if kinsoku else j
         lines.append(paragraph[start:end])
         start, i = end, j + 1
 
 
 _SPACE = re.compile(r"\s")  # what str.isspace() takes for a space
+
+
+def _kinsoku_end(paragraph: str, start: int, j: int) -> int:
+    """Where a line from `start` ends when `j` is the first character that does not fit,
+    in a paragraph of one-character pieces: it ends earlier so that no line starts with
+    closing punctuation nor ends with opening punctuation, keeping at least one character."""
+    end = j
+    while paragraph[end] in NO_LINE_START and end - start > 1:
+        end -= 1
+    while paragraph[end - 1] in NO_LINE_END and end - start > 1:
+        end -= 1
+    return end
 
 
 def _break_chars(
@@ -407,11 +416,8 @@ def _break_chars(
         if j >= n:
             lines.append(paragraph[start:])
             return lines
-        end = j  # the line ends before `end`; the characters from it on move down
-        while kinsoku and paragraph[end] in NO_LINE_START and end - start > 1:
-            end -= 1
-        while kinsoku and paragraph[end - 1] in NO_LINE_END and end - start > 1:
-            end -= 1
+        # the line ends before `end`; the characters from it on move down
+        end = _kinsoku_end(paragraph, start, j) if kinsoku else j
         if end < j and width_em(paragraph[end : j + 1]) * font_pt > limit:
             end = j  # the characters moved down would not fit: leave them
         lines.append(paragraph[start:end])
