@@ -45,10 +45,14 @@ def _interrupt(monkeypatch, after_files: int | None = None) -> None:
     monkeypatch.setattr(build_module, "put_hashed", put_then_stop)
 
 
+@pytest.mark.parametrize("edited_again", [False, True])
 @pytest.mark.parametrize("after_files", [None, 1, 5])
 def test_outputs_of_an_interrupted_build_are_taken_for_formgens_own(
-    project: Path, monkeypatch, after_files: int | None
+    project: Path, monkeypatch, after_files: int | None, edited_again: bool
 ):
+    """Also when the declarations change again before the next build: what the
+    interrupted build wrote is then neither what was recorded before nor what the next
+    build makes, and only the record made as it stopped tells it from an edited file."""
     out = project / "output"
     assert all(r.ok for r in build([project / "declarations"], out).results)
     _change_every_form(project)
@@ -56,11 +60,16 @@ def test_outputs_of_an_interrupted_build_are_taken_for_formgens_own(
         _interrupt(m, after_files)
         with pytest.raises(KeyboardInterrupt):
             build([project / "declarations"], out, jobs=1)
+    if edited_again:
+        for path in (project / "declarations").glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("\n项目期: 改为", "\n项目期: "), encoding="utf-8")
     report = build([project / "declarations"], out, jobs=1)
     codes = [p.code for r in report.results for p in r.problems] + [p.code for p in report.problems]
     assert "E-OUTPUT-EDITED" not in codes and "W-OUTPUT-OLD" not in codes
     assert all(r.ok for r in report.results)
-    assert read_xlsx(out / f"{FORM}.xlsx")["G5:H5"] == "改为2022年度"
+    shown = "2022年度" if edited_again else "改为2022年度"
+    assert read_xlsx(out / f"{FORM}.xlsx")["G5:H5"] == shown
     again = build([project / "declarations"], out, jobs=1)  # and now it is all recorded
     assert not again.built and len(again.skipped) == len(again.results)
 
@@ -113,7 +122,7 @@ def test_ctrl_c_says_what_is_left_and_the_next_build_finishes(tmp_path: Path):
     if run.returncode == 0:
         pytest.skip("the build finished before it could be interrupted")
     assert run.returncode == 130, stderr
-    assert "已中断：已处理完" in stderr and "再运行一次同样的命令" in stderr
+    assert "已中断：已处理完" in stderr and "再运行一次同样的命令即可接着生成" in stderr
     assert "Traceback" not in stderr
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)

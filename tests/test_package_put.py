@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -135,3 +136,22 @@ def test_every_byte_is_written_when_the_system_takes_a_few_at_a_time(
             target.write_bytes(b"old")
         assert package.put(target, data) is True
         assert target.read_bytes() == data
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signals cannot be held here")
+def test_ctrl_c_while_a_file_is_replaced_waits_until_it_is_in_place(tmp_path: Path, monkeypatch):
+    """Ctrl-C while the temporary file exists is taken once it is renamed into place: the
+    file is whole, with the new bytes, and no temporary is left."""
+    target = tmp_path / "表.docx"
+    target.write_bytes(b"old bytes")
+    real_write_all = package._write_all
+
+    def write_then_ctrl_c(fd, data):
+        real_write_all(fd, data)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(package, "_write_all", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        package.put(target, b"new bytes")
+    assert target.read_bytes() == b"new bytes"
+    assert _names(tmp_path) == ["表.docx"]

@@ -296,14 +296,39 @@ def build_one(
         edited = [t for t, data in files if t in suspects and not _holds_now(t, data)]
         if edited:
             return _edited_refusal(source, stem, edited)
+        _in_flight.clear()
         for target, data in files:
             result.hashes[target.name], written = put_hashed(target, data)
+            _in_flight.append((result.stem, target.name, result.hashes[target.name]))
             if not written:
                 result.kept.append(target)  # it held these bytes: left as it was
             result.outputs.append(target)
+        _in_flight.clear()
     except FormgenError as exc:
         result.problems = exc.problems
     return result
+
+
+# The files of the form being written in this process, as (stem, name, SHA-256), until
+# its result is returned: what a Ctrl-C in the middle of a form leaves on disk.
+_in_flight: list[tuple[str, str, str]] = []
+
+
+def _record_interrupted(manifest: dict, output: Path) -> None:
+    """Record, for a build that is stopping (Ctrl-C), the forms it finished and the files
+    of the one it was writing: the next build must not take them for files edited by
+    hand. A form written only in part keeps its old inputs, so it is built again."""
+    forms = manifest["forms"]
+    for stem, name, digest in _in_flight:
+        entry = forms.get(stem)
+        if isinstance(entry, dict) and isinstance(entry.get("outputs"), dict):
+            entry["outputs"][name] = digest
+    _in_flight.clear()
+    manifest["formgen"] = __version__
+    try:
+        write_manifest(output, manifest)
+    except OutputError:
+        pass  # the build is stopping anyway; the next one says what it finds
 
 
 def _holds_now(target: Path, data: bytes) -> bool:
@@ -562,89 +587,93 @@ def build(
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
     content_changed: set[str] = set()  # forms whose declaration (or template…) changed
-    for result in _run(tasks, jobs):
-        report(result)
-        if result.ok:
-            previous = forms.get(result.stem) or {}
-            old = previous.get("outputs") or {}
-            content = result.content
-            # a record without "content" comes from an older formgen: keep its other files
-            changed = previous.get("content", content) != content
-            if changed:
-                content_changed.add(result.stem)
-            stale = {
-                n: h
-                for n, h in old.items()
-                if n not in result.hashes
-                and not (n.endswith(".pdf") and "pdf" in formats)  # converted after the forms
-                and (changed or n.rsplit(".", 1)[-1] in formats)
-            }
-            looked = _remove_stale(stale, output / Path(result.stem).parent)
-            built_stale.extend(p for p in looked if not p.exists())
-            edited_stale.extend(p for p in looked if p.exists())
-            kept = {
-                n: h
-                for n, h in old.items()
-                if n not in result.hashes and (output / Path(result.stem).parent / n).exists()
-            }
-            source_key = source_keys[result.source]
-            forms[result.stem] = {
-                "source": source_key,
-                "inputs": result.inputs,
-                "content": result.content,
-                "outputs": {**kept, **result.hashes},
-                "warnings": _stored_warnings(result, output, source_key),
-                "summary": row_record(result.row) if result.row else None,
-            }
-    built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
-    for failed in built.failed:  # its files from an earlier build are still there: say so
-        held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
-        if held_back and failed.inputs == (forms.get(failed.stem) or {}).get("inputs"):
-            continue  # nothing changed but the edited file, which the error names: the rest is current
-        folder = output / Path(failed.stem).parent
-        old = [
-            folder / n
-            for n in ((forms.get(failed.stem) or {}).get("outputs") or {})
-            if (folder / n).exists()
-        ]
-        if old:
-            fix = (
-                "先处理上面所说改动过的文件（移到别处或改名后重新生成，或加 --force 按申报重新生成）"
-                if held_back
-                else "改正上面的错误后重新生成"
-            )
-            built.problems.append(
-                Problem(
-                    str(failed.source),
-                    None,
-                    None,
-                    f"这份申报这次没有生成；{'、'.join(str(p) for p in old)} 仍是上一次生成的旧版本",
-                    f"{fix}；在此之前不要打印或报送这些旧文件",
-                    severity=WARNING,
-                    code="W-OUTPUT-OLD",
+    try:
+        for result in _run(tasks, jobs):
+            report(result)
+            if result.ok:
+                previous = forms.get(result.stem) or {}
+                old = previous.get("outputs") or {}
+                content = result.content
+                # a record without "content" comes from an older formgen: keep its other files
+                changed = previous.get("content", content) != content
+                if changed:
+                    content_changed.add(result.stem)
+                stale = {
+                    n: h
+                    for n, h in old.items()
+                    if n not in result.hashes
+                    and not (n.endswith(".pdf") and "pdf" in formats)  # converted after the forms
+                    and (changed or n.rsplit(".", 1)[-1] in formats)
+                }
+                looked = _remove_stale(stale, output / Path(result.stem).parent)
+                built_stale.extend(p for p in looked if not p.exists())
+                edited_stale.extend(p for p in looked if p.exists())
+                kept = {
+                    n: h
+                    for n, h in old.items()
+                    if n not in result.hashes and (output / Path(result.stem).parent / n).exists()
+                }
+                source_key = source_keys[result.source]
+                forms[result.stem] = {
+                    "source": source_key,
+                    "inputs": result.inputs,
+                    "content": result.content,
+                    "outputs": {**kept, **result.hashes},
+                    "warnings": _stored_warnings(result, output, source_key),
+                    "summary": row_record(result.row) if result.row else None,
+                }
+        built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
+        for failed in built.failed:  # its files from an earlier build are still there: say so
+            held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
+            if held_back and failed.inputs == (forms.get(failed.stem) or {}).get("inputs"):
+                continue  # nothing changed but the edited file, which the error names: the rest is current
+            folder = output / Path(failed.stem).parent
+            old = [
+                folder / n
+                for n in ((forms.get(failed.stem) or {}).get("outputs") or {})
+                if (folder / n).exists()
+            ]
+            if old:
+                fix = (
+                    "先处理上面所说改动过的文件（移到别处或改名后重新生成，或加 --force 按申报重新生成）"
+                    if held_back
+                    else "改正上面的错误后重新生成"
                 )
+                built.problems.append(
+                    Problem(
+                        str(failed.source),
+                        None,
+                        None,
+                        f"这份申报这次没有生成；{'、'.join(str(p) for p in old)} 仍是上一次生成的旧版本",
+                        f"{fix}；在此之前不要打印或报送这些旧文件",
+                        severity=WARNING,
+                        code="W-OUTPUT-OLD",
+                    )
+                )
+        built.problems += [
+            Problem(
+                str(path),
+                None,
+                None,
+                "这个文件是这份申报上一次生成的，申报改动后没有重新生成它，它也被改动过，所以没有删除",
+                "它已与申报不符：不再需要就删掉它；要重新生成，加上相应的 --format",
+                severity=WARNING,
+                code="W-OUTPUT-STALE",
             )
-    built.problems += [
-        Problem(
-            str(path),
-            None,
-            None,
-            "这个文件是这份申报上一次生成的，申报改动后没有重新生成它，它也被改动过，所以没有删除",
-            "它已与申报不符：不再需要就删掉它；要重新生成，加上相应的 --format",
-            severity=WARNING,
-            code="W-OUTPUT-STALE",
+            for path in edited_stale
+        ]
+        if "pdf" in formats:
+            built.problems += _convert_pdfs(built.results, forms, output)
+        if not keep_orphans:
+            built.removed = _remove_orphans(forms, output, current)
+        folders_changed = _unit_folders(
+            built, manifest, output, formats, template, base, force, content_changed
         )
-        for path in edited_stale
-    ]
-    if "pdf" in formats:
-        built.problems += _convert_pdfs(built.results, forms, output)
-    if not keep_orphans:
-        built.removed = _remove_orphans(forms, output, current)
-    folders_changed = _unit_folders(
-        built, manifest, output, formats, template, base, force, content_changed
-    )
-    if not keep_orphans:
-        built.removed += _remove_folder_orphans(manifest, output)
+        if not keep_orphans:
+            built.removed += _remove_folder_orphans(manifest, output)
+    except BaseException:  # Ctrl-C: record what was written, or the next build would
+        _record_interrupted(manifest, output)  # take those files for edited ones
+        raise
     if tasks or built.removed or folders_changed:
         manifest["formgen"] = __version__
         try:

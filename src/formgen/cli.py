@@ -148,9 +148,10 @@ def build_command(
         if bar is not None:
             bar.__exit__(None, None, None)
             bar = None
+        finished = f"已处理完 {len(done)} 份申报，" if jobs <= 1 else ""  # -j N: some unreported
         click.echo(
-            f"\n已中断：已处理完 {len(done)} 份申报，它们的文件完好；写到一半的文件不会留下。"
-            "\n  提示：再运行一次同样的命令即可接着生成（已生成的会跳过）。",
+            f"\n已中断：{finished}已写出的文件完好，写到一半的文件不会留下。"
+            "\n  提示：再运行一次同样的命令即可接着生成。",
             err=True,
         )
         sys.exit(130)

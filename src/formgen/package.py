@@ -7,6 +7,7 @@ file renamed into place (a failed build never leaves a half-written file).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import hashlib
@@ -14,7 +15,7 @@ import itertools
 import os
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -354,19 +355,41 @@ def _write(path: Path, data: bytes, new: bool) -> None:
     temporary file renamed over it."""
     if new and _link_new(path, data):
         return
-    fd, tmp_name = _create_temporary(path)
+    with _ctrl_c_held():
+        fd, tmp_name = _create_temporary(path)
+        try:
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(tmp_name, path)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+            raise
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) back while a temporary file exists, and take it once the file
+    is renamed into place (a fraction of a millisecond later): raised between creating
+    the temporary and the `try` that removes it, it would leave the temporary behind.
+    Where signals cannot be held (Windows, a thread other than the main one), nothing
+    is done."""
+    import signal  # here: only a file replaced needs them, and they take start-up time
+    import threading
+
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
 
 
 # Linux's unnamed files (open(2), O_TMPFILE): none on Windows and macOS.
