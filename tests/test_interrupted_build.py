@@ -25,7 +25,7 @@ def _change_every_form(project: Path) -> None:
 
 
 def _interrupt(monkeypatch, after_files: int | None = None) -> None:
-    """Ctrl-C after `after_files` outputs are written, or (None) once every form's are,
+    """Ctrl-C after `after_files` + 1 outputs are written, or (None) once every form's are,
     before the build writes the unit summary and records them."""
     if after_files is None:
 
@@ -38,17 +38,19 @@ def _interrupt(monkeypatch, after_files: int | None = None) -> None:
     count = iter(range(after_files))
 
     def put_then_stop(target, data):
-        if next(count, None) is None:
+        result = real(target, data)
+        if next(count, None) is None:  # as a signal lands: just after a file is written
             raise KeyboardInterrupt
-        return real(target, data)
+        return result
 
     monkeypatch.setattr(build_module, "put_hashed", put_then_stop)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("edited_again", [False, True])
 @pytest.mark.parametrize("after_files", [None, 1, 5])
 def test_outputs_of_an_interrupted_build_are_taken_for_formgens_own(
-    project: Path, monkeypatch, after_files: int | None, edited_again: bool
+    project: Path, monkeypatch, after_files: int | None, edited_again: bool, jobs: int
 ):
     """Also when the declarations change again before the next build: what the
     interrupted build wrote is then neither what was recorded before nor what the next
@@ -58,8 +60,8 @@ def test_outputs_of_an_interrupted_build_are_taken_for_formgens_own(
     _change_every_form(project)
     with monkeypatch.context() as m:
         _interrupt(m, after_files)
-        with pytest.raises(KeyboardInterrupt):
-            build([project / "declarations"], out, jobs=1)
+        with pytest.raises(KeyboardInterrupt):  # with 2 jobs, in a worker (each counts)
+            build([project / "declarations"], out, jobs=jobs)
     if edited_again:
         for path in (project / "declarations").glob("*.yaml"):
             text = path.read_text(encoding="utf-8")

@@ -296,39 +296,51 @@ def build_one(
         edited = [t for t, data in files if t in suspects and not _holds_now(t, data)]
         if edited:
             return _edited_refusal(source, stem, edited)
-        _in_flight.clear()
         for target, data in files:
             result.hashes[target.name], written = put_hashed(target, data)
-            _in_flight.append((result.stem, target.name, result.hashes[target.name]))
             if not written:
                 result.kept.append(target)  # it held these bytes: left as it was
             result.outputs.append(target)
-        _in_flight.clear()
     except FormgenError as exc:
         result.problems = exc.problems
     return result
 
 
-# The files of the form being written in this process, as (stem, name, SHA-256), until
-# its result is returned: what a Ctrl-C in the middle of a form leaves on disk.
-_in_flight: list[tuple[str, str, str]] = []
-
-
-def _record_interrupted(manifest: dict, output: Path) -> None:
-    """Record, for a build that is stopping (Ctrl-C), the forms it finished and the files
-    of the one it was writing: the next build must not take them for files edited by
-    hand. A form written only in part keeps its old inputs, so it is built again."""
+def _record_interrupted(manifest: dict, output: Path, pending: list, formats) -> None:
+    """Record, for a build that is stopping (Ctrl-C), what it wrote of the forms it had
+    not finished or not heard back from (a worker's): else the next build would take those
+    files for files edited by hand. A form's file that differs from its record and was not
+    already a suspect (see _edited) when the build began was written by this build. Such a
+    form is recorded with no inputs, so the next build makes it again. The forms it
+    finished were recorded as they came."""
     forms = manifest["forms"]
-    for stem, name, digest in _in_flight:
-        entry = forms.get(stem)
-        if isinstance(entry, dict) and isinstance(entry.get("outputs"), dict):
-            entry["outputs"][name] = digest
-    _in_flight.clear()
+    for task in pending:
+        stem, suspects = task[1], task[-1]
+        entry = forms.get(stem.as_posix())
+        outputs = entry.get("outputs") if isinstance(entry, dict) else None
+        if not isinstance(outputs, dict):
+            continue  # never recorded: its files are not judged
+        for name in _output_names(stem, formats):
+            target = output / stem.parent / name
+            digest = None if target in suspects else _sha256(target)
+            if digest is not None and digest != outputs.get(name):
+                outputs[name] = digest
+                entry["inputs"] = ""  # its files match no declaration: make it again
     manifest["formgen"] = __version__
     try:
         write_manifest(output, manifest)
     except OutputError:
         pass  # the build is stopping anyway; the next one says what it finds
+
+
+def _output_names(stem: Path, formats) -> list[str]:
+    """The names of the files a form may make (every kind, every format written here)."""
+    return [
+        f"{stem.name}{kind.suffix}.{fmt}"
+        for kind in all_kinds()
+        for fmt in formats
+        if fmt in FILE_BYTES
+    ]
 
 
 def _holds_now(target: Path, data: bytes) -> bool:
@@ -587,6 +599,7 @@ def build(
     built_stale: list[Path] = []
     edited_stale: list[Path] = []
     content_changed: set[str] = set()  # forms whose declaration (or template…) changed
+    finished: set[str] = set()  # forms whose result is in (recorded, if it was written)
     try:
         for result in _run(tasks, jobs):
             report(result)
@@ -622,6 +635,7 @@ def build(
                     "warnings": _stored_warnings(result, output, source_key),
                     "summary": row_record(result.row) if result.row else None,
                 }
+            finished.add(result.stem)
         built = BuildReport(sorted(results, key=lambda r: r.stem), stale=built_stale)
         for failed in built.failed:  # its files from an earlier build are still there: say so
             held_back = any(p.code == "E-OUTPUT-EDITED" for p in failed.problems)
@@ -672,7 +686,8 @@ def build(
         if not keep_orphans:
             built.removed += _remove_folder_orphans(manifest, output)
     except BaseException:  # Ctrl-C: record what was written, or the next build would
-        _record_interrupted(manifest, output)  # take those files for edited ones
+        pending = [t for t in tasks if t[1].as_posix() not in finished]
+        _record_interrupted(manifest, output, pending, formats)  # take them for edited ones
         raise
     if tasks or built.removed or folders_changed:
         manifest["formgen"] = __version__
