@@ -93,10 +93,15 @@ def test_a_file_edited_after_an_interrupted_build_is_still_refused(project: Path
     assert target.read_bytes().endswith(b"edited by hand")  # not overwritten
 
 
-def test_ctrl_c_says_what_is_left_and_the_next_build_finishes(tmp_path: Path):
-    """The command interrupted (SIGINT, as Ctrl-C sends) partway through 300 forms: exit
-    status 130, a Chinese note of what was done and what to do, no traceback, no file
-    half written; the same command again finishes the rest."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("whole_group", [False, True])
+def test_ctrl_c_says_what_is_left_and_the_next_build_finishes(
+    tmp_path: Path, jobs: str, whole_group: bool
+):
+    """The command interrupted (SIGINT, as Ctrl-C sends: a terminal sends it to every
+    process of the command, `kill -INT` to the command alone) partway through 300 forms:
+    exit status 130, a Chinese note of what was done and what to do, no traceback, no
+    file half written, no process left; the same command again finishes the rest."""
     import os
     import signal
     import subprocess
@@ -111,22 +116,35 @@ def test_ctrl_c_says_what_is_left_and_the_next_build_finishes(tmp_path: Path):
     for i in range(300):
         (folder / f"项目{i:03d}.yaml").write_text(text, encoding="utf-8")
     out = tmp_path / "output"
-    command = [sys.executable, "-m", "formgen", "build", "declarations", "-j", "1", "-q"]
+    command = [sys.executable, "-m", "formgen", "build", "declarations", "-j", jobs, "-q"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     run = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives a command
     )
     deadline = time.monotonic() + 60
     while (not out.is_dir() or len(os.listdir(out)) < 20) and time.monotonic() < deadline:
         time.sleep(0.01)
-    run.send_signal(signal.SIGINT)
+    if whole_group:
+        os.killpg(run.pid, signal.SIGINT)
+    else:
+        run.send_signal(signal.SIGINT)
     stdout, stderr = run.communicate(timeout=60)
+    with pytest.raises(ProcessLookupError):  # no worker left behind
+        os.killpg(run.pid, 0)
     if run.returncode == 0:
         pytest.skip("the build finished before it could be interrupted")
     assert run.returncode == 130, stderr
-    assert "已中断：已处理完" in stderr and "再运行一次同样的命令即可接着生成" in stderr
+    assert "已中断：" in stderr and "再运行一次同样的命令即可接着生成" in stderr
+    assert ("已处理完" in stderr) is (jobs == "1")
     assert "Traceback" not in stderr
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert "被改动过" not in again.stderr
     assert again.returncode == 0, again.stderr
     assert len(list(out.glob("项目*.docx"))) == len(list(out.glob("项目*.xlsx"))) == 300

@@ -882,10 +882,40 @@ def _run(tasks: list, jobs: int):
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     workers = min(jobs, len(tasks))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+    )
+    try:
         yield from pool.map(
             _build_task, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 4)))
         )
+    except BaseException:  # Ctrl-C (or the caller stopped): stop the workers now
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _worker_start() -> None:
+    """A worker leaves Ctrl-C (which a terminal sends to every process of the command) to
+    the command, which stops the workers itself: no worker prints a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool) -> None:
+    """End a pool's workers at once and wait until they are gone: waiting for them to finish
+    their queued forms after a Ctrl-C could hang in the pool's shutdown (the parent alone
+    had the signal). A worker is ended with SIGTERM, which package.put holds back while
+    a temporary file exists, so no file is left half written."""
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(10)
 
 
 def _inside(path: Path, folder: Path) -> bool:

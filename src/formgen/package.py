@@ -373,11 +373,11 @@ def _write(path: Path, data: bytes, new: bool) -> None:
 
 @contextlib.contextmanager
 def _ctrl_c_held() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) back while a temporary file exists, and take it once the file
-    is renamed into place (a fraction of a millisecond later): raised between creating
-    the temporary and the `try` that removes it, it would leave the temporary behind.
-    Where signals cannot be held (Windows, a thread other than the main one), nothing
-    is done."""
+    """Hold a Ctrl-C (SIGINT) or a SIGTERM (a build stopping its workers) back while a
+    temporary file exists, and take it once the file is renamed into place, a fraction
+    of a millisecond later: raised between creating the temporary and the `try` that
+    removes it, it would leave the temporary behind. Where signals cannot be held
+    (Windows, a thread other than the main one), nothing is done."""
     import signal  # here: only a file replaced needs them, and they take start-up time
     import threading
 
@@ -385,7 +385,7 @@ def _ctrl_c_held() -> Iterator[None]:
     if hold is None or threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = hold(signal.SIG_BLOCK, {signal.SIGINT})
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
