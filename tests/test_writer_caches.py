@@ -134,5 +134,5 @@ def test_put_leaves_a_file_with_the_same_bytes_and_rewrites_any_other(tmp_path):
         assert target.read_bytes() == data
     folder = tmp_path / "a folder"
     folder.mkdir()
-    assert package._holds(folder, data) is False
-    assert package._holds(tmp_path / "missing", data) is None  # no file: none to compare
+    assert package.holds(folder, data) is False
+    assert package.holds(tmp_path / "missing", data) is None  # no file: none to compare

@@ -23,9 +23,9 @@ from . import __version__
 from .docx_writer import docx_bytes
 from .errors import ERROR, WARNING, FormgenError, OutputError, Problem
 from .grid import Grid
-from .kinds import DEFAULT_KIND, all_kinds
+from .kinds import DEFAULT_KIND, FormKind, all_kinds
 from .loader import load, loads
-from .package import put_hashed, write_atomic
+from .package import holds, put_hashed, write_atomic
 from .reader import MAX_FILE_BYTES, unit_file_for
 from .rules import Context, check
 from .settings import forget_settings, settings_for
@@ -286,14 +286,15 @@ def build_one(
             return result
         files = [
             (
-                output / stem.parent / f"{stem.name}{kind.suffix}.{fmt}",
+                output / stem.parent / _output_name(stem, kind, fmt),
                 FILE_BYTES[fmt](context.grids[kind.key]),
             )
             for kind in kinds
             for fmt in formats
             if fmt in FILE_BYTES
         ]
-        edited = [t for t, data in files if t in suspects and not _holds_now(t, data)]
+        # a suspect that holds what this build makes was written by an interrupted build
+        edited = [t for t, data in files if t in suspects and not holds(t, data)]
         if edited:
             return _edited_refusal(source, stem, edited)
         for target, data in files:
@@ -304,6 +305,16 @@ def build_one(
     except FormgenError as exc:
         result.problems = exc.problems
     return result
+
+
+def _save_manifest(output: Path, manifest: dict) -> list[Problem]:
+    """Write the manifest, stamped with this formgen's version; what kept it from being written."""
+    manifest["formgen"] = __version__
+    try:
+        write_manifest(output, manifest)
+    except OutputError as exc:
+        return exc.problems
+    return []
 
 
 def _record_interrupted(manifest: dict, output: Path, pending: list, formats) -> None:
@@ -326,27 +337,22 @@ def _record_interrupted(manifest: dict, output: Path, pending: list, formats) ->
             if digest is not None and digest != outputs.get(name):
                 outputs[name] = digest
                 entry["inputs"] = ""  # its files match no declaration: make it again
-    manifest["formgen"] = __version__
-    try:
-        write_manifest(output, manifest)
-    except OutputError:
-        pass  # the build is stopping anyway; the next one says what it finds
+    _save_manifest(output, manifest)  # its problems: the next build says what it finds
 
 
 def _output_names(stem: Path, formats) -> list[str]:
     """The names of the files a form may make (every kind, every format written here)."""
     return [
-        f"{stem.name}{kind.suffix}.{fmt}"
+        _output_name(stem, kind, fmt)
         for kind in all_kinds()
         for fmt in formats
         if fmt in FILE_BYTES
     ]
 
 
-def _holds_now(target: Path, data: bytes) -> bool:
-    """Does a suspect output hold exactly what this build makes? Then nobody edited it
-    since: a build that was interrupted after writing it did not record it."""
-    return _sha256(target) == hashlib.sha256(data).hexdigest()
+def _output_name(stem: Path, kind: FormKind, fmt: str) -> str:
+    """The name of a form's file of this kind and format, e.g. 项目.docx, 项目-自评表.xlsx."""
+    return f"{stem.name}{kind.suffix}.{fmt}"
 
 
 def _build_task(task: tuple) -> FormResult:
@@ -690,11 +696,7 @@ def build(
         _record_interrupted(manifest, output, pending, formats)  # take them for edited ones
         raise
     if tasks or built.removed or folders_changed:
-        manifest["formgen"] = __version__
-        try:
-            write_manifest(output, manifest)
-        except OutputError as exc:
-            built.problems += exc.problems
+        built.problems += _save_manifest(output, manifest)
     built.seconds = time.perf_counter() - started
     return built
 

@@ -258,7 +258,7 @@ def _write_all(fd: int, data: bytes) -> None:
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
-def _holds(path: Path, data: bytes) -> bool | None:
+def holds(path: Path, data: bytes) -> bool | None:
     """Does the file at `path` already hold exactly these bytes? None when there is no
     file there. Its size first (a file of another size is not read); then one read of
     one byte more than `data`: a file that grew in between compares unequal. (A short
@@ -326,7 +326,7 @@ def put(path: str | Path, data: bytes) -> bool:
     to a temporary file beside `path` and renamed into place. The folder is made when
     it is missing."""
     path = Path(path)
-    held = _holds(path, data)
+    held = holds(path, data)
     if held:
         return False
     try:
