@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formgen import summary
-from formgen.measure import MAX_ROW_PT
+from formgen.measure import MAX_ROW_PT, lines_height
 
 # CJK, digits and Latin (a file name breaks between its characters), spaces, new lines.
 CHARS = list("网络安全监测信息巡查，。（）") * 3 + list("0123456789_.abcxyz -\n")
@@ -22,7 +22,7 @@ def all_measured(texts: list[str], size_pt: float) -> float:
         for i, text in enumerate(texts)
         if text
     )
-    return round(min(summary._lines_height(most, size_pt), MAX_ROW_PT), 2)
+    return round(min(lines_height(most, size_pt), MAX_ROW_PT), 2)
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
@@ -40,4 +40,4 @@ def test_a_short_text_can_be_the_tallest():
     texts[12] = "网" * 20 + "\n" + "络" * 20
     assert summary._lines(texts[0], summary.COLUMNS[0].width_cm, 10.5) == 5
     assert summary._lines(texts[12], summary.COLUMNS[12].width_cm, 10.5) == 4
-    assert summary._height(texts, 10.5) == round(summary._lines_height(5, 10.5), 2)
+    assert summary._height(texts, 10.5) == round(lines_height(5, 10.5), 2)

@@ -166,11 +166,7 @@ def _unit_widths(units: list[str], font_pt: float) -> list[float]:
     line = "".join(units)
     if len(line) != len(units):
         return [width_em(unit) * font_pt for unit in units]
-    advance = _metrics()[0]
-    widths = [font_pt] * len(line)
-    for run in _in_table().finditer(line):
-        widths[run.start() : run.end()] = [advance[ch] * font_pt for ch in run.group()]
-    return widths
+    return _char_widths(line, font_pt)
 
 
 def _pieces(units: list[str]) -> int:
@@ -496,7 +492,7 @@ def n_lines(text: str, width_cm: float, font_pt: float, **kw) -> int:
 
 def height_pt(text: str, width_cm: float, font_pt: float, **kw) -> float:
     """Points a cell needs for `text`: its lines at the font's line pitch, plus padding."""
-    return n_lines(text, width_cm, font_pt, **kw) * font_pt * line_em() + ROW_PADDING_PT
+    return lines_height(n_lines(text, width_cm, font_pt, **kw), font_pt)
 
 
 def orphaned(text: str, width_cm: float, font_pt: float) -> bool:
@@ -534,12 +530,17 @@ def per_line_em(width_cm: float, font_pt: float, padding_cm: float = CELL_PADDIN
 def needed_height(text: str, width_cm: float, font_pt: float) -> float:
     """Points a cell of this width needs for the wrapped text (over all the rows it spans):
     height_pt's sum, without its calls through keyword arguments (asked for every cell)."""
-    return len(lines(text, width_cm, font_pt)) * font_pt * line_em() + ROW_PADDING_PT
+    return lines_height(len(lines(text, width_cm, font_pt)), font_pt)
+
+
+def lines_height(n: int, font_pt: float) -> float:
+    """Points a cell needs for `n` lines: their pitch, plus padding."""
+    return n * font_pt * line_em() + ROW_PADDING_PT
 
 
 def line_height(font_pt: float) -> float:
     """Points of one line of text in a cell, padding included."""
-    return font_pt * line_em() + ROW_PADDING_PT
+    return lines_height(1, font_pt)
 
 
 def width_for(chars: int, font_pt: float, padding_cm: float = CELL_PADDING_CM) -> float:

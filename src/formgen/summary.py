@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import ERROR, Problem
-from .measure import MAX_ROW_PT, PX_PER_CM, ROW_PADDING_PT, line_em, n_lines
+from .measure import MAX_ROW_PT, PX_PER_CM, lines_height, n_lines
 from .package import (
     OFFICE_REL,
     XML_HEAD,
@@ -274,23 +274,19 @@ def _height(texts: Sequence[str], size_pt: float) -> float:
             break
         if texts[i]:
             most = max(most, _lines(texts[i], COLUMNS[i].width_cm, size_pt))
-    return round(min(_lines_height(most, size_pt), MAX_ROW_PT), 2)
+    return round(min(lines_height(most, size_pt), MAX_ROW_PT), 2)
 
 
 def text_height(text: str, width_cm: float, size_pt: float) -> float:
     """What measure.needed_height gives, counted a paragraph at a time (each breaks on
     its own): a check result's findings recur in other rows, its whole text does not."""
-    return _lines_height(_lines(text, width_cm, size_pt), size_pt)
+    return lines_height(_lines(text, width_cm, size_pt), size_pt)
 
 
 def _lines(text: str, width_cm: float, size_pt: float) -> int:
     if "\n" not in text:  # most texts: one paragraph
         return _paragraph_lines(text, width_cm, size_pt)
     return sum(_paragraph_lines(paragraph, width_cm, size_pt) for paragraph in text.split("\n"))
-
-
-def _lines_height(lines: int, size_pt: float) -> float:
-    return lines * size_pt * line_em() + ROW_PADDING_PT
 
 
 @functools.lru_cache(maxsize=1024)
